@@ -1,0 +1,50 @@
+// swift-tools-version:5.9
+// dip — Deep Image Prior restoration as a Swift filter framework.
+import PackageDescription
+
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "dip",
+    products: [
+        .executable(name: "dip-pipe", targets: ["dip-pipe"]),
+        .executable(name: "dip-bench", targets: ["dip-bench"]),
+        .library(name: "dip", type: .dynamic, targets: ["CBridge"]),
+        .library(name: "FilterAPI", targets: ["FilterAPI"]),
+        .library(name: "Filters", targets: ["Filters"]),
+        .library(name: "DIPEngine", targets: ["DIPEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages): headers + link flags only.
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTIFF", path: "Sources/CTIFF", pkgConfig: "libtiff-4",
+                       providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
+                       providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // OpenBLAS is loaded with dlopen so that its kernel choice (OPENBLAS_CORETYPE) can be made
+        // before its constructor runs; see Sources/COpenBLAS/blas_loader.c.
+        .target(name: "COpenBLAS", path: "Sources/COpenBLAS",
+                linkerSettings: [.linkedLibrary("dl")]),
+
+        .target(name: "FilterAPI", dependencies: ["CPNG", "CTIFF", "CJPEG"],
+                swiftSettings: optimise),
+        .target(name: "DIPEngine", dependencies: ["COpenBLAS"], swiftSettings: optimise),
+        .target(name: "Filters", dependencies: ["FilterAPI", "DIPEngine"], swiftSettings: optimise),
+        .executableTarget(name: "dip-pipe", dependencies: [
+            "FilterAPI", "Filters",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimise),
+        .executableTarget(name: "dip-bench", dependencies: ["DIPEngine", "FilterAPI", "Filters"],
+                          swiftSettings: optimise),
+        .target(name: "CBridge", dependencies: ["FilterAPI", "Filters"], swiftSettings: optimise),
+
+        .testTarget(name: "FilterAPITests", dependencies: ["FilterAPI"]),
+        .testTarget(name: "DIPEngineTests", dependencies: ["DIPEngine"]),
+        .testTarget(name: "FiltersTests", dependencies: ["Filters", "FilterAPI"]),
+        .testTarget(name: "CLITests", dependencies: ["FilterAPI"]),
+    ]
+)

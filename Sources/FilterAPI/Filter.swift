@@ -1,0 +1,105 @@
+/// A named image operation with typed, documented parameters (as in libvips and netpbm).
+///
+/// A filter type declares its name and parameters once; an instance is configured from validated
+/// `ParameterValues` and then applied to images. Filters with a second image input (a mask, a flash
+/// image) declare it as a parameter of kind `.image`; the image arrives in `FilterInputs.extra`.
+public protocol Filter: AnyObject {
+    /// Command-line name, e.g. `denoise`, `add-noise`.
+    static var name: String { get }
+    /// One line for `dip-pipe list`.
+    static var summary: String { get }
+    /// Longer help for `dip-pipe help NAME` (may be empty).
+    static var details: String { get }
+    /// Every parameter the filter accepts.
+    static var parameters: [ParameterSpec] { get }
+
+    /// Builds a configured filter; throws `DipError.badParameter` for inconsistent values.
+    init(parameters: ParameterValues) throws
+
+    /// Names of the `.image` parameters that need an image for the values given (empty for
+    /// single-input filters; `["mask"]` for `inpaint --mask FILE`, `[]` for `inpaint --mask alpha`).
+    var imageInputs: [String] { get }
+
+    /// The output size for an input of the given size; throws if the input size is unusable.
+    func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int)
+
+    /// Runs the filter. Must not trap on any input: report problems as `DipError`.
+    func apply(_ inputs: FilterInputs, context: FilterContext) throws -> Image
+}
+
+public extension Filter {
+    static var details: String { "" }
+    var imageInputs: [String] { [] }
+    func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int) { (width, height) }
+}
+
+/// The images a filter runs on: the main (piped) image and any declared extra images by parameter name.
+public struct FilterInputs {
+    public var image: Image
+    /// Where `image` came from, for error messages ("stdin", "stdin image 3", a path).
+    public var imageName: String
+    public var extra: [String: Image]
+    public var extraNames: [String: String]
+
+    public init(image: Image, imageName: String = "input", extra: [String: Image] = [:],
+                extraNames: [String: String] = [:]) {
+        self.image = image
+        self.imageName = imageName
+        self.extra = extra
+        self.extraNames = extraNames
+    }
+
+    /// The extra image for parameter `name`, or a misuse error naming it.
+    public func extraImage(_ name: String) throws -> (image: Image, source: String) {
+        guard let image = extra[name] else { throw DipError.misuse("--\(name): no image was given") }
+        return (image, extraNames[name] ?? "--\(name)")
+    }
+}
+
+/// One progress report from a long-running filter.
+public struct ProgressEvent: Sendable {
+    public var filter: String
+    public var step: Int
+    public var total: Int
+    public var loss: Double
+    /// Seconds since the filter started.
+    public var elapsed: Double
+    /// PSNR of the current output against the degraded input, where the filter tracks it.
+    public var psnr: Double?
+
+    public init(filter: String, step: Int, total: Int, loss: Double, elapsed: Double, psnr: Double? = nil) {
+        self.filter = filter
+        self.step = step
+        self.total = total
+        self.loss = loss
+        self.elapsed = elapsed
+        self.psnr = psnr
+    }
+
+    /// Estimated seconds left, from the mean step time so far.
+    public var eta: Double { step > 0 ? elapsed / Double(step) * Double(max(0, total - step)) : 0 }
+}
+
+/// What a running filter may consult: the seed, the limits, and where to report progress.
+public struct FilterContext {
+    /// Seed for every random draw (noise, masks, network weights). Same seed, same output.
+    public var seed: UInt64
+    /// Largest image (width × height) a filter may produce or accept.
+    public var maxPixels: Int
+    /// Called with each progress report; returning false cancels the run (`DipError.cancelled`).
+    public var progress: ((ProgressEvent) -> Bool)?
+
+    public static let defaultMaxPixels = 100_000_000
+
+    public init(seed: UInt64 = 0, maxPixels: Int = FilterContext.defaultMaxPixels,
+                progress: ((ProgressEvent) -> Bool)? = nil) {
+        self.seed = seed
+        self.maxPixels = maxPixels
+        self.progress = progress
+    }
+
+    /// Reports progress; throws `DipError.cancelled` if the receiver asked to stop.
+    public func report(_ event: ProgressEvent) throws {
+        if let progress, !progress(event) { throw DipError.cancelled }
+    }
+}

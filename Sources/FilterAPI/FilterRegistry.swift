@@ -1,0 +1,61 @@
+/// Filters by name. `Filters.standardRegistry` holds every filter dip ships.
+public struct FilterRegistry: Sendable {
+    public private(set) var types: [any Filter.Type] = []
+
+    public init(_ types: [any Filter.Type] = []) {
+        for t in types { register(t) }
+    }
+
+    /// Adds a filter type; a later registration of the same name replaces the earlier one.
+    public mutating func register(_ type: any Filter.Type) {
+        types.removeAll { $0.name == type.name }
+        types.append(type)
+    }
+
+    public var names: [String] { types.map { $0.name } }
+
+    public func type(named name: String) -> (any Filter.Type)? { types.first { $0.name == name } }
+
+    /// Builds a filter from its name and textual parameters, validating both.
+    public func make(_ name: String, arguments: [(name: String, value: String)]) throws -> ConfiguredFilter {
+        guard let type = type(named: name) else {
+            throw DipError.badParameter(name, "unknown filter (try `dip-pipe list`)")
+        }
+        var values = ParameterValues(specs: type.parameters)
+        for (param, value) in arguments {
+            do { try values.set(param, text: value) } catch DipError.badParameter(let p, let why) {
+                throw DipError.badParameter("\(name) \(p)", why)
+            }
+        }
+        return try ConfiguredFilter(type: type, values: values)
+    }
+}
+
+/// A filter instance together with the parameter values it was built from (kept so the C ABI can
+/// change one value and rebuild, and so extra-image parameters can be resolved to files).
+public struct ConfiguredFilter {
+    public let type: any Filter.Type
+    public let values: ParameterValues
+    public let filter: any Filter
+
+    public init(type: any Filter.Type, values: ParameterValues) throws {
+        self.type = type
+        self.values = values
+        do {
+            self.filter = try type.init(parameters: values)
+        } catch DipError.badParameter(let p, let why) where !p.hasPrefix(type.name) {
+            throw DipError.badParameter("\(type.name) \(p)", why)
+        }
+    }
+
+    public var name: String { type.name }
+
+    /// A copy with one parameter changed.
+    public func setting(_ name: String, text: String) throws -> ConfiguredFilter {
+        var v = values
+        do { try v.set(name, text: text) } catch DipError.badParameter(let p, let why) {
+            throw DipError.badParameter("\(type.name) \(p)", why)
+        }
+        return try ConfiguredFilter(type: type, values: v)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// The type of a filter parameter, with its allowed range where it has one.
+public enum ParameterKind: Equatable, Sendable {
+    case int(ClosedRange<Int>)
+    case double(ClosedRange<Double>)
+    case bool
+    /// One of a fixed set of words.
+    case choice([String])
+    /// Free text.
+    case string
+    /// A second image the filter needs (a mask, a flash image). On the command line the value is a
+    /// file path; through the C ABI the image is passed as an extra input. `keywords` are values that
+    /// mean "no separate image" (e.g. `alpha` for a mask taken from the image's own alpha).
+    case image(keywords: [String])
+
+    /// A short word for help text: `int`, `number`, `bool`, `word`, `text`, `file`.
+    public var typeName: String {
+        switch self {
+        case .int: return "int"
+        case .double: return "number"
+        case .bool: return "bool"
+        case .choice: return "word"
+        case .string: return "text"
+        case .image: return "file"
+        }
+    }
+
+    /// The allowed values as help text shows them ("1...100", "png|jpeg"), or nil.
+    public var rangeText: String? {
+        switch self {
+        case .int(let r): return "\(r.lowerBound)...\(r.upperBound)"
+        case .double(let r): return "\(ParameterValue.format(r.lowerBound))...\(ParameterValue.format(r.upperBound))"
+        case .choice(let words): return words.joined(separator: "|")
+        case .image(let keywords): return keywords.isEmpty ? nil : "FILE|" + keywords.joined(separator: "|")
+        case .bool, .string: return nil
+        }
+    }
+}
+
+/// A parameter value after parsing and validation.
+public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case string(String)
+
+    public var description: String {
+        switch self {
+        case .int(let v): return String(v)
+        case .double(let v): return ParameterValue.format(v)
+        case .bool(let v): return v ? "true" : "false"
+        case .string(let v): return v
+        }
+    }
+
+    static func format(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+    }
+}
+
+/// One declared parameter: the single source the CLI flags, `dip-pipe help`, and the C ABI's
+/// `dip_filter_set` all derive from.
+public struct ParameterSpec: Sendable {
+    /// Name without dashes, e.g. `sigma`; on the command line `--sigma`.
+    public let name: String
+    public let kind: ParameterKind
+    /// nil means the parameter is optional with no default (the filter decides, e.g. from a preset).
+    public let defaultValue: ParameterValue?
+    public let help: String
+
+    public init(_ name: String, _ kind: ParameterKind, default defaultValue: ParameterValue? = nil,
+                help: String) {
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.help = help
+    }
+
+    /// Parses and validates a textual value (from argv or `dip_filter_set`).
+    public func parse(_ text: String) throws -> ParameterValue {
+        let bad = { (why: String) in DipError.badParameter("--\(name)", why) }
+        switch kind {
+        case .int(let range):
+            guard let v = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                throw bad("'\(text)' is not a whole number")
+            }
+            guard range.contains(v) else { throw bad("\(v) is out of range \(range.lowerBound)...\(range.upperBound)") }
+            return .int(v)
+        case .double(let range):
+            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+                throw bad("'\(text)' is not a finite number")
+            }
+            guard range.contains(v) else {
+                throw bad("\(text) is out of range \(kind.rangeText ?? "")")
+            }
+            return .double(v)
+        case .bool:
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": return .bool(true)
+            case "0", "false", "no", "off": return .bool(false)
+            default: throw bad("'\(text)' is not true or false")
+            }
+        case .choice(let words):
+            guard words.contains(text) else { throw bad("'\(text)' is not one of \(words.joined(separator: ", "))") }
+            return .string(text)
+        case .string, .image:
+            guard !text.isEmpty else { throw bad("empty value") }
+            return .string(text)
+        }
+    }
+}
+
+/// The values of one filter's parameters: what the user set, then the declared defaults.
+public struct ParameterValues: Sendable {
+    public let specs: [ParameterSpec]
+    private var values: [String: ParameterValue] = [:]
+
+    public init(specs: [ParameterSpec]) { self.specs = specs }
+
+    public func spec(_ name: String) -> ParameterSpec? { specs.first { $0.name == name } }
+
+    /// Sets a parameter from text, validating name and value.
+    public mutating func set(_ name: String, text: String) throws {
+        guard let spec = spec(name) else { throw DipError.badParameter("--\(name)", "unknown parameter") }
+        values[name] = try spec.parse(text)
+    }
+
+    public mutating func set(_ name: String, _ value: ParameterValue) { values[name] = value }
+
+    /// Whether the user gave this parameter explicitly.
+    public func isSet(_ name: String) -> Bool { values[name] != nil }
+
+    /// The value set, else the default, else nil.
+    public subscript(name: String) -> ParameterValue? { values[name] ?? spec(name)?.defaultValue }
+
+    public func int(_ name: String) -> Int? {
+        switch self[name] { case .int(let v): return v; case .double(let v): return Int(v); default: return nil }
+    }
+    public func double(_ name: String) -> Double? {
+        switch self[name] { case .double(let v): return v; case .int(let v): return Double(v); default: return nil }
+    }
+    public func bool(_ name: String) -> Bool? {
+        if case .bool(let v) = self[name] { return v }
+        return nil
+    }
+    public func string(_ name: String) -> String? {
+        if case .string(let v) = self[name] { return v }
+        return nil
+    }
+}

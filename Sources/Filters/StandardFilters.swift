@@ -1,0 +1,10 @@
+import FilterAPI
+
+/// Every filter dip ships, by name.
+public enum StandardFilters {
+    public static var registry: FilterRegistry {
+        FilterRegistry([
+            CopyFilter.self,
+        ])
+    }
+}

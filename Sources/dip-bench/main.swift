@@ -1,0 +1,1 @@
+print("dip-bench: not yet")

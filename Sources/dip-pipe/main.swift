@@ -1,0 +1,1 @@
+print("dip-pipe: not yet")
