@@ -1,5 +1,5 @@
 /// Filters by name. `Filters.standardRegistry` holds every filter dip ships.
-public struct FilterRegistry: Sendable {
+public struct FilterRegistry {
     public private(set) var types: [any Filter.Type] = []
 
     public init(_ types: [any Filter.Type] = []) {
