@@ -40,7 +40,12 @@ let package = Package(
         ], swiftSettings: optimise),
         .executableTarget(name: "dip-bench", dependencies: ["DIPEngine", "FilterAPI", "Filters"],
                           swiftSettings: optimise),
-        .target(name: "CBridge", dependencies: ["FilterAPI", "Filters"], swiftSettings: optimise),
+        // libdip.so (product "dip"): the C ABI of Sources/CBridge/include/dip.h. Exports only dip_*
+        // (dip.map) and links the Swift runtime statically so hosts need no Swift install paths.
+        .target(name: "CBridge", dependencies: ["FilterAPI", "Filters"], exclude: ["include", "dip.map"],
+                swiftSettings: optimise,
+                linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker",
+                    "--version-script=\(Context.packageDirectory)/Sources/CBridge/dip.map"])]),
 
         .testTarget(name: "FilterAPITests", dependencies: ["FilterAPI"]),
         .testTarget(name: "DIPEngineTests", dependencies: ["DIPEngine"]),

@@ -1,0 +1,62 @@
+import FilterAPI
+
+/// One `dip_filter_run`: checks the caller's buffers, converts them, runs each stage with the
+/// caller's progress callback, and writes the result only after every stage succeeded (so a
+/// failed or cancelled run leaves the output untouched, and output may alias input 1).
+public struct ChainRun {
+    public typealias Progress = @convention(c) (UnsafeMutableRawPointer?, Int32, Int32, Float) -> Int32
+
+    let chain: Chain
+    let seed: UInt64
+    var maxPixels = FilterContext.defaultMaxPixels
+
+    func run(inputs: UnsafeRawPointer?, count: Int, output: UnsafeMutableRawPointer?,
+             progress: Progress?, user: UnsafeMutableRawPointer?) throws {
+        let extrasWanted = chain.imageInputs
+        let needed = 1 + extrasWanted.count
+        guard let inputs else { throw DipError.misuse("inputs is NULL") }
+        guard let output else { throw DipError.misuse("output is NULL") }
+        guard count == needed else {
+            let what = extrasWanted.isEmpty ? "" : " (the image, then " +
+                extrasWanted.map { "--\($0.parameter) of stage \($0.filter + 1)" }.joined(separator: ", ") + ")"
+            throw DipError.misuse("n_inputs is \(count) but this chain needs \(needed)\(what)")
+        }
+
+        let first = try RawImage(inputs).toImage(role: "input 1", maxPixels: maxPixels)
+        let size = try chain.outputSize(width: first.width, height: first.height)
+        let out = RawImage(UnsafeRawPointer(output))
+        let outStride = try out.validate(role: "output", maxPixels: maxPixels,
+                                         badShape: { DipError.misuse($0) })
+        guard out.width == size.width, out.height == size.height else {
+            throw DipError.misuse("output is \(out.width)x\(out.height) but the filter makes \(size.width)x\(size.height) from \(first.width)x\(first.height) (see dip_filter_output_size)")
+        }
+
+        var extras = [[String: (image: Image, source: String)]](repeating: [:], count: chain.filters.count)
+        for (k, want) in extrasWanted.enumerated() {
+            let role = "input \(k + 2)"
+            let image = try RawImage(inputs, index: k + 1).toImage(role: role, maxPixels: maxPixels)
+            extras[want.filter][want.parameter] = (image, "\(role) (--\(want.parameter))")
+        }
+
+        var current = first
+        var name = "input 1"
+        for (i, stage) in chain.filters.enumerated() {
+            var reported = false
+            var context = FilterContext(seed: seed, maxPixels: maxPixels)
+            if let progress {
+                context.progress = { event in
+                    reported = true
+                    return progress(user, Int32(clamping: event.step), Int32(clamping: event.total),
+                                    Float(event.loss)) == 0
+                }
+            }
+            current = try Chain([stage]).run(current, name: name, extras: [extras[i]], context: context)
+            name = "input 1 after \(stage.name)"
+            if let progress, !reported, progress(user, 1, 1, .nan) != 0 { throw DipError.cancelled }
+        }
+        guard current.width == size.width, current.height == size.height else {
+            throw DipError.failure("\(chain.filters.map(\.name).joined(separator: " ! ")): made \(current.width)x\(current.height), announced \(size.width)x\(size.height)")
+        }
+        out.store(current, rowStride: outStride)
+    }
+}

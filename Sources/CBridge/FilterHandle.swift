@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import FilterAPI
+
+/// What a `dip_filter *` points to: a parsed chain, the run's seed, and the handle's last error.
+///
+/// A handle whose `dip_filter_new` failed has no chain and only carries the message (the
+/// sqlite3_open pattern), so the caller can always read why. Handles are not locked: dip.h asks for
+/// one call at a time per handle, and different handles share nothing mutable.
+final class FilterHandle {
+    private(set) var chain: Chain?
+    /// Seed used when no stage declares its own `seed` parameter.
+    var seed: UInt64 = 0
+    private var message: UnsafeMutablePointer<CChar>?
+
+    init(chain: Chain) { self.chain = chain; clearError() }
+
+    init(failure: String) { chain = nil; setError(failure) }
+
+    deinit { free(message) }
+
+    /// The current message as a C string (valid until the next call on this handle).
+    var errorMessage: UnsafePointer<CChar> {
+        if let message { return UnsafePointer(message) }
+        return FilterHandle.noMemoryText
+    }
+
+    private static let noMemoryText = StaticCString.literal("out of memory (no room for the error message)")
+
+    func setError(_ text: String) {
+        free(message)
+        message = text.withCString { strdup($0) }
+    }
+
+    func clearError() { setError("not an error") }
+
+    /// Runs `body`, turning a thrown error into its code and this handle's message.
+    func call(_ body: () throws -> Void) -> Int32 {
+        do {
+            try body()
+            clearError()
+            return ResultCode.ok
+        } catch {
+            let (code, text) = ResultCode.of(error)
+            setError(text)
+            return code
+        }
+    }
+
+    /// The chain, or a misuse error for a handle that only holds a `dip_filter_new` failure.
+    func requireChain() throws -> Chain {
+        guard let chain else {
+            throw DipError.misuse("this dip_filter holds only a failed dip_filter_new; free it")
+        }
+        return chain
+    }
+
+    /// `dip_filter_set`: a parameter of the first stage that declares it, or of the stage named by a
+    /// "N." (1-based) or "filter." prefix; plain "seed" with no stage declaring it sets `seed`.
+    func set(_ rawName: String, _ value: String) throws {
+        let chain = try requireChain()
+        var name = rawName.hasPrefix("--") ? String(rawName.dropFirst(2)) : rawName
+        var stages = Array(chain.filters.indices)
+        if let dot = name.firstIndex(of: ".") {
+            let qualifier = String(name[..<dot])
+            name = String(name[name.index(after: dot)...])
+            if let n = Int(qualifier) {
+                guard n >= 1, n <= chain.filters.count else {
+                    throw DipError.badParameter(rawName, "stage \(n) does not exist (the chain has \(chain.filters.count))")
+                }
+                stages = [n - 1]
+            } else {
+                stages = stages.filter { chain.filters[$0].name == qualifier }
+                guard !stages.isEmpty else {
+                    throw DipError.badParameter(rawName, "no stage is filter '\(qualifier)'")
+                }
+            }
+        }
+        guard !name.isEmpty else { throw DipError.badParameter(rawName, "empty parameter name") }
+        if let stage = stages.first(where: { chain.filters[$0].values.spec(name) != nil }) {
+            var filters = chain.filters
+            filters[stage] = try filters[stage].setting(name, text: value)
+            self.chain = Chain(filters)
+            return
+        }
+        if name == "seed", stages.count == chain.filters.count {
+            guard let s = UInt64(value.trimmingWhitespace) else {
+                throw DipError.badParameter("seed", "'\(value)' is not a whole number >= 0")
+            }
+            seed = s
+            return
+        }
+        let names = stages.map { chain.filters[$0].name }.joined(separator: ", ")
+        throw DipError.badParameter(rawName, "unknown parameter (not declared by \(names))")
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}
