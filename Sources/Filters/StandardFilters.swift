@@ -5,6 +5,10 @@ public enum StandardFilters {
     public static var registry: FilterRegistry {
         FilterRegistry([
             CopyFilter.self,
+            ResizeFilter.self,
+            AddNoiseFilter.self,
+            DropPixelsFilter.self,
+            DownscaleFilter.self,
         ])
     }
 }

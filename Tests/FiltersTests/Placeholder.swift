@@ -1,5 +1,0 @@
-import XCTest
-
-final class FiltersTestsPlaceholder: XCTestCase {
-    func testBuilds() { XCTAssertTrue(true) }
-}
