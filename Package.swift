@@ -44,8 +44,12 @@ let package = Package(
         // (dip.map) and links the Swift runtime statically so hosts need no Swift install paths.
         .target(name: "CBridge", dependencies: ["FilterAPI", "Filters"], exclude: ["include", "dip.map"],
                 swiftSettings: optimise,
-                linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker",
-                    "--version-script=\(Context.packageDirectory)/Sources/CBridge/dip.map"])]),
+                linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-z", "-Xlinker", "defs",
+                    "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/CBridge/dip.map",
+                    "-Xlinker", "--start-group", "-lFoundation", "-lFoundationEssentials",
+                    "-lFoundationInternationalization", "-lCoreFoundation", "-l_FoundationICU",
+                    "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftDispatch", "-ldispatch",
+                    "-lBlocksRuntime", "-lswiftSynchronization", "-Xlinker", "--end-group"])]),
 
         .testTarget(name: "FilterAPITests", dependencies: ["FilterAPI"]),
         .testTarget(name: "DIPEngineTests", dependencies: ["DIPEngine"]),

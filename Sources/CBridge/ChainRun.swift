@@ -26,7 +26,7 @@ public struct ChainRun {
         let size = try chain.outputSize(width: first.width, height: first.height)
         let out = RawImage(UnsafeRawPointer(output))
         let outStride = try out.validate(role: "output", maxPixels: maxPixels,
-                                         badShape: { DipError.misuse($0) })
+                                         badShape: { DipError.misuse("output: \($0)") })
         guard out.width == size.width, out.height == size.height else {
             throw DipError.misuse("output is \(out.width)x\(out.height) but the filter makes \(size.width)x\(size.height) from \(first.width)x\(first.height) (see dip_filter_output_size)")
         }

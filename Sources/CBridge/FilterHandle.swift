@@ -16,9 +16,12 @@ final class FilterHandle {
     var seed: UInt64 = 0
     private var message: UnsafeMutablePointer<CChar>?
 
-    init(chain: Chain) { self.chain = chain; clearError() }
+    /// Why `dip_filter_new` failed, for a handle that holds only that failure.
+    private let failure: String?
 
-    init(failure: String) { chain = nil; setError(failure) }
+    init(chain: Chain) { self.chain = chain; failure = nil; clearError() }
+
+    init(failure: String) { chain = nil; self.failure = failure; setError(failure) }
 
     deinit { free(message) }
 
@@ -53,7 +56,7 @@ final class FilterHandle {
     /// The chain, or a misuse error for a handle that only holds a `dip_filter_new` failure.
     func requireChain() throws -> Chain {
         guard let chain else {
-            throw DipError.misuse("this dip_filter holds only a failed dip_filter_new; free it")
+            throw DipError.misuse("this dip_filter holds only a failed dip_filter_new (\(failure ?? "")); free it")
         }
         return chain
     }

@@ -34,14 +34,15 @@ struct RawImage {
         type == 1 ? .unsigned(bits: 8) : type == 2 ? .unsigned(bits: 16) : .float32
     }
 
-    /// Checks every field; `role` names the image in messages ("input 1", "output").
+    /// Checks every field; `role` names the image in messages ("input 1", "output"), `badShape`
+    /// turns a problem with the image's shape into the error to throw.
     /// Returns the row stride in bytes. Misuse (NULL pixels, short stride) is the caller's bug,
     /// impossible shapes are a bad image.
     func validate(role: String, maxPixels: Int, badShape: (String) -> DipError) throws -> Int {
-        guard width >= 1, height >= 1 else { throw badShape("\(role): size \(width)x\(height) is not at least 1x1") }
-        guard (1...4).contains(channels) else { throw badShape("\(role): \(channels) channels (must be 1 to 4)") }
+        guard width >= 1, height >= 1 else { throw badShape("size \(width)x\(height) is not at least 1x1") }
+        guard (1...4).contains(channels) else { throw badShape("\(channels) channels (must be 1 to 4)") }
         guard (1...3).contains(type) else {
-            throw badShape("\(role): sample type \(type) (must be DIP_U8 1, DIP_U16 2 or DIP_F32 3)")
+            throw badShape("sample type \(type) (must be DIP_U8 1, DIP_U16 2 or DIP_F32 3)")
         }
         let (pixelsCount, o1) = width.multipliedReportingOverflow(by: height)
         guard !o1, pixelsCount <= maxPixels else {
