@@ -2,3 +2,4 @@
 #include <stddef.h>
 #include <jpeglib.h>
 #include <jerror.h>
+#include "dip_jpeg.h"

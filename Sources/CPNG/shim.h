@@ -1,1 +1,2 @@
 #include <png.h>
+#include "dip_png.h"

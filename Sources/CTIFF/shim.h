@@ -1,1 +1,2 @@
 #include <tiffio.h>
+#include "dip_tiff.h"

@@ -28,6 +28,9 @@ public struct Image: Equatable, Sendable {
     public var maxval: Int?
     /// width × height × channels samples, interleaved.
     public var pixels: [Float]
+    /// For PNM/PAM sources: which variant (P1…P7, plain/raw, PAM tuple type) the file was, so that
+    /// writing it back as PNM/PAM reproduces the same bytes. nil for other sources.
+    public var pnmVariant: PNMVariant? = nil
 
     public init(width: Int, height: Int, channels: Int, format: SampleFormat = .unsigned(bits: 8),
                 maxval: Int? = nil, pixels: [Float]) {
