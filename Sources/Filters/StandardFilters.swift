@@ -9,6 +9,7 @@ public enum StandardFilters {
             AddNoiseFilter.self,
             DropPixelsFilter.self,
             DownscaleFilter.self,
+            JPEGFilter.self,
         ])
     }
 }

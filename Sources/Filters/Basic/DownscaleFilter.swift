@@ -58,8 +58,12 @@ public final class DownscaleFilter: Filter {
         } else {
             for i in out.indices { out[i] = min(max(out[i], 0), 1) }
         }
-        return Image(width: cw / factor, height: ch / factor, channels: image.channels, format: image.format,
-                     maxval: image.maxval, pixels: out)
+        // Start from the input so its metadata (format, maxval, PNM variant) carries over.
+        var result = image
+        result.width = cw / factor
+        result.height = ch / factor
+        result.pixels = out
+        return result
     }
 
     /// The centred `width × height` window of `image` (its pixels unchanged if it already fits).

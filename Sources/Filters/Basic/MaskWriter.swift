@@ -1,9 +1,12 @@
 import FilterAPI
 
 /// Writes a keep/drop mask as an 8-bit grey image file (255 = kept, 0 = dropped), atomically.
-/// (Interim: needs the codecs, which are not in the tree yet.)
 enum MaskWriter {
     static func write(_ keep: [Bool], width: Int, height: Int, to path: String) throws {
-        throw DipError.failure("\(path): writing masks needs the image codecs, not built yet")
+        let mask = Image(width: width, height: height, channels: 1, format: .unsigned(bits: 8),
+                         pixels: keep.map { $0 ? 1 : 0 })
+        let format = ImageFormat.fromExtension(path) ?? .png
+        let bytes = try ImageCodec.encode(mask, as: format)
+        try AtomicFile.write(bytes, to: path)
     }
 }

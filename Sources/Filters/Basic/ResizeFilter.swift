@@ -96,8 +96,12 @@ public final class ResizeFilter: Filter {
         } else {
             for i in out.indices { out[i] = min(max(out[i], 0), 1) }
         }
-        return Image(width: ow, height: oh, channels: image.channels, format: image.format,
-                     maxval: image.maxval, pixels: out)
+        // Start from the input so its metadata (format, maxval, PNM variant) carries over.
+        var result = image
+        result.width = ow
+        result.height = oh
+        result.pixels = out
+        return result
     }
 
     private static func describe(_ v: Double) -> String { v.isFinite ? String(Int(v)) : "inf" }
