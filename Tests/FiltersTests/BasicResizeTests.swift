@@ -85,6 +85,18 @@ final class BasicResizeTests: XCTestCase {
         }
     }
 
+    func testTransposedShapeStaysCheap() throws {
+        // 1×4000 → 4000×1 must not build a 4000×4000 temporary (shrinks first) and stays constant.
+        let column = BasicTest.constant(1, 4000, channels: 1, value: 0.25)
+        let row = try BasicTest.run("resize", [("width", "4000"), ("height", "1")], on: column)
+        XCTAssertEqual(row.width, 4000)
+        XCTAssertEqual(row.height, 1)
+        for v in row.pixels { XCTAssertEqual(v, 0.25, accuracy: 1e-5) }
+        let back = try BasicTest.run("resize", [("width", "1"), ("height", "4000")], on: row)
+        XCTAssertEqual(back.width, 1)
+        for v in back.pixels { XCTAssertEqual(v, 0.25, accuracy: 1e-5) }
+    }
+
     func testTransparentColourDoesNotBleed() throws {
         // Left half opaque red, right half fully transparent green: resampled premultiplied, the
         // visible pixels stay pure red.

@@ -30,7 +30,10 @@ public final class JPEGFilter: Filter {
         let colours = image.colorChannels
         var colour = Image(width: image.width, height: image.height, channels: colours, format: .unsigned(bits: 8),
                            pixels: image.hasAlpha ? Self.strip(image) : image.pixels)
-        for i in colour.pixels.indices { colour.pixels[i] = min(max(colour.pixels[i], 0), 1) }
+        for i in colour.pixels.indices {
+            let v = colour.pixels[i]
+            colour.pixels[i] = v.isNaN ? 0 : min(max(v, 0), 1)
+        }
         var options = EncodeOptions()
         options.jpegQuality = quality
         let bytes = try ImageCodec.encode(colour, as: .jpeg, options: options)

@@ -2,11 +2,14 @@
 /// whose size does not change is not touched, so resizing to the same size copies samples exactly.
 enum Resampler {
     /// Resamples `src` (width × height × channels, interleaved) to `outWidth × outHeight`.
+    /// The pass order keeps the intermediate image small (shrink first), so a 1×N → N×1 resize
+    /// never builds an N×N temporary.
     static func resample(_ src: [Float], width: Int, height: Int, channels: Int,
                          outWidth: Int, outHeight: Int, kernel: ResampleKernel) -> [Float] {
+        let horizontalFirst = outWidth * height <= width * outHeight
         var current = src
         var w = width
-        if outWidth != width {
+        if horizontalFirst && outWidth != width {
             current = horizontal(current, width: width, height: height, channels: channels,
                                  axis: ResampleAxis(inSize: width, outSize: outWidth, kernel: kernel))
             w = outWidth
@@ -14,6 +17,10 @@ enum Resampler {
         if outHeight != height {
             current = vertical(current, width: w, channels: channels,
                                axis: ResampleAxis(inSize: height, outSize: outHeight, kernel: kernel))
+        }
+        if !horizontalFirst && outWidth != width {
+            current = horizontal(current, width: width, height: outHeight, channels: channels,
+                                 axis: ResampleAxis(inSize: width, outSize: outWidth, kernel: kernel))
         }
         return current
     }
