@@ -134,3 +134,67 @@ public struct Lanczos2Kernel: Sendable {
         return out
     }
 }
+
+// MARK: - Engine use: one plane at a time with caller-provided workspace (no allocation).
+extension Lanczos2Kernel {
+    /// dst ((h/f) × (w/f)) = d(src (h × w)); `tmp` holds h·(w/f) floats.
+    func forwardPlane(_ src: UnsafePointer<Float>, h: Int, w: Int,
+                      tmp: UnsafeMutablePointer<Float>, dst: UnsafeMutablePointer<Float>) {
+        let f = factor, ow = w / f, oh = h / f, pad = padding
+        taps.withUnsafeBufferPointer { tp in
+            let nt = tp.count
+            for y in 0..<h {
+                let row = src + y * w, trow = tmp + y * ow
+                for ox in 0..<ow {
+                    let x0 = ox * f - pad
+                    var acc: Float = 0
+                    if x0 >= 0 && x0 + nt <= w {
+                        for t in 0..<nt { acc += tp[t] * row[x0 + t] }
+                    } else {
+                        for t in 0..<nt { acc += tp[t] * row[min(max(x0 + t, 0), w - 1)] }
+                    }
+                    trow[ox] = acc
+                }
+            }
+            for oy in 0..<oh {
+                let drow = dst + oy * ow
+                for ox in 0..<ow { drow[ox] = 0 }
+                let y0 = oy * f - pad
+                for t in 0..<nt {
+                    let s = tmp + min(max(y0 + t, 0), h - 1) * ow
+                    let wt = tp[t]
+                    for ox in 0..<ow { drow[ox] += wt * s[ox] }
+                }
+            }
+        }
+    }
+
+    /// dsrc (h × w) = dᵀ(dlr ((h/f) × (w/f))), the gradient of `forwardPlane` with respect to its
+    /// input; `tmp` holds h·(w/f) floats. dsrc is overwritten.
+    func adjointPlane(_ dlr: UnsafePointer<Float>, h: Int, w: Int,
+                      tmp: UnsafeMutablePointer<Float>, dsrc: UnsafeMutablePointer<Float>) {
+        let f = factor, ow = w / f, oh = h / f, pad = padding
+        tmp.update(repeating: 0, count: h * ow)
+        dsrc.update(repeating: 0, count: h * w)
+        taps.withUnsafeBufferPointer { tp in
+            let nt = tp.count
+            for oy in 0..<oh {
+                let g = dlr + oy * ow
+                let y0 = oy * f - pad
+                for t in 0..<nt {
+                    let d = tmp + min(max(y0 + t, 0), h - 1) * ow
+                    let wt = tp[t]
+                    for ox in 0..<ow { d[ox] += wt * g[ox] }
+                }
+            }
+            for y in 0..<h {
+                let trow = tmp + y * ow, drow = dsrc + y * w
+                for ox in 0..<ow {
+                    let v = trow[ox]
+                    let x0 = ox * f - pad
+                    for t in 0..<nt { drow[min(max(x0 + t, 0), w - 1)] += tp[t] * v }
+                }
+            }
+        }
+    }
+}

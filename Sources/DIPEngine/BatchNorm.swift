@@ -1,0 +1,122 @@
+/// BatchNorm over NCHW with the statistics of the current batch (per channel, biased variance,
+/// ε = 1e-5, as PyTorch in training mode) and learnable scale γ and shift β, optionally fused with
+/// LeakyReLU (`slope` 0.2) so a conv → BN → LReLU block costs one pass forward and two backward.
+/// With `slope` 1 it is plain BN (the BN after each concat).
+///
+/// Parameters: γ (c floats) at `offset`, β (c floats) right after; gradients accumulate (+=).
+/// The forward keeps the per-channel mean and 1/σ for the backward, which recomputes x̂ from the
+/// input instead of storing it.
+struct BatchNorm {
+    let c: Int
+    let slope: Float
+    let offset: Int
+    static let epsilon: Float = 1e-5
+    var parameterCount: Int { 2 * c }
+
+    func initialise(_ params: UnsafeMutablePointer<Float>) {
+        for i in 0..<c { params[offset + i] = 1; params[offset + c + i] = 0 }
+    }
+
+    /// y = act(γ·(x − μ)/σ + β). `stats` holds 2c floats (μ, then 1/σ) for the backward.
+    func forward(x: TensorView, y: TensorView, params: UnsafeMutablePointer<Float>, stats: UnsafeMutablePointer<Float>) {
+        let plane = x.plane, n = x.n
+        let count = Double(plane * n)
+        let gamma = params + offset, beta = params + offset + c
+        let slope = self.slope
+        Parallel.forEach(c, costPerItem: plane * n * 2) { range in
+            for ch in range {
+                var s = 0.0, q = 0.0
+                for i in 0..<n {
+                    let (a, b) = Kernels.sumAndSquares(x.channel(i, ch), plane)
+                    s += a; q += b
+                }
+                let mean = s / count
+                let variance = max(0, q / count - mean * mean)
+                let inv = Float(1 / (variance + Double(BatchNorm.epsilon)).squareRoot())
+                stats[ch] = Float(mean); stats[c + ch] = inv
+                let a = gamma[ch] * inv
+                let b = beta[ch] - Float(mean) * a
+                for i in 0..<n {
+                    let src = x.channel(i, ch), dst = y.channel(i, ch)
+                    if slope == 1 {
+                        for j in 0..<plane { dst[j] = a * src[j] + b }
+                    } else {
+                        for j in 0..<plane {
+                            let z = a * src[j] + b
+                            dst[j] = z > 0 ? z : z * slope
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// From dy (gradient of the activated output) accumulates dγ, dβ and writes dx (adds it when
+    /// `accumulate`). dx may be the same memory as dy when not accumulating.
+    func backward(x: TensorView, dy: TensorView, dx: TensorView, accumulate: Bool,
+                  params: UnsafeMutablePointer<Float>, grads: UnsafeMutablePointer<Float>,
+                  stats: UnsafePointer<Float>) {
+        let plane = x.plane, n = x.n
+        let count = Float(plane * n)
+        let gamma = params + offset, beta = params + offset + c
+        let dGamma = grads + offset, dBeta = grads + offset + c
+        let slope = self.slope
+        Parallel.forEach(c, costPerItem: plane * n * 3) { range in
+            for ch in range {
+                let mean = stats[ch], inv = stats[c + ch]
+                let a = gamma[ch] * inv
+                let b = beta[ch] - mean * a
+                // Pass 1: Σg and Σg·x̂ with g = dy·act'(z), in short chunks of 16 lanes.
+                var sg = 0.0, sgx = 0.0
+                for i in 0..<n {
+                    let src = x.channel(i, ch), g = dy.channel(i, ch)
+                    var start = 0
+                    while start < plane {
+                        let end = min(plane, start + 4096)
+                        var ag: Float = 0, agx: Float = 0
+                        var vg = SIMD16<Float>(repeating: 0), vgx = SIMD16<Float>(repeating: 0)
+                        var j = start
+                        let rs = UnsafeRawPointer(src), rg = UnsafeRawPointer(g)
+                        let va = SIMD16<Float>(repeating: a), vb = SIMD16<Float>(repeating: b)
+                        let vmean = SIMD16<Float>(repeating: mean), vinv = SIMD16<Float>(repeating: inv)
+                        let vslope = SIMD16<Float>(repeating: slope)
+                        while j + 16 <= end {
+                            let xv = rs.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
+                            var gv = rg.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
+                            if slope != 1 {
+                                let z = va * xv + vb
+                                gv = gv.replacing(with: gv * vslope, where: z .<= 0)
+                            }
+                            vg += gv
+                            vgx += gv * ((xv - vmean) * vinv)
+                            j += 16
+                        }
+                        while j < end {
+                            var gj = g[j]
+                            if slope != 1 && a * src[j] + b <= 0 { gj *= slope }
+                            ag += gj; agx += gj * ((src[j] - mean) * inv)
+                            j += 1
+                        }
+                        sg += Double(vg.sum()) + Double(ag)
+                        sgx += Double(vgx.sum()) + Double(agx)
+                        start = end
+                    }
+                }
+                dGamma[ch] += Float(sgx)
+                dBeta[ch] += Float(sg)
+                // Pass 2: dx = γ/σ · (g − Σg/N − x̂·Σgx̂/N).
+                let k1 = Float(sg) / count, k2 = Float(sgx) / count
+                for i in 0..<n {
+                    let src = x.channel(i, ch), g = dy.channel(i, ch), d = dx.channel(i, ch)
+                    for j in 0..<plane {
+                        var gj = g[j]
+                        if slope != 1 && a * src[j] + b <= 0 { gj *= slope }
+                        let xh = (src[j] - mean) * inv
+                        let v = a * (gj - k1 - xh * k2)
+                        if accumulate { d[j] += v } else { d[j] = v }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+/// Fits DIP's skip net to one image: θ* = argmin_θ E(f_θ(z); x̂) by Adam, one `step()` at a time.
+///
+/// Everything is planned in `init` for the given size (activations, gradients, workspaces,
+/// optimizer state); `step()` allocates nothing. With the same seed, configuration and inputs the
+/// results are identical bit for bit on one machine (own PRNG, per-channel reductions in a fixed
+/// order, OpenBLAS with a fixed thread count).
+///
+/// Typical use (the restoration filters): pad the image to a multiple of `config.sizeMultiple`,
+/// make the fitter, call `step()` N times (reporting progress from `lastPSNR`), read
+/// `averagedOutput ?? output` and crop back.
+public final class DIPFitter {
+    public let config: SkipNetConfig
+    public let height: Int, width: Int
+    public let options: FitOptions
+    private let net: SkipNet
+    private let loss: LossEvaluator
+    private let adam: Adam
+    /// The fixed input z (never changed).
+    private let z: FloatBuffer
+    private let lastGood: FloatBuffer?
+    private let average: FloatBuffer?
+    private var lastGoodPSNR: Double = -Double.infinity
+    private let noiseStream: UInt64
+    private var averageStarted = false
+
+    public private(set) var stepsDone = 0
+    /// PSNR (dB) of the latest output against the degraded target (see `LossEvaluator.psnr`).
+    public private(set) var lastPSNR: Double = 0
+    /// Loss of the latest step.
+    public private(set) var lastLoss: Float = 0
+    /// Steps whose update the divergence guard rejected.
+    public private(set) var rejectedSteps = 0
+
+    /// Forward multiply-accumulates of one net evaluation.
+    public var forwardMACs: Int { net.macs }
+    /// Number of trainable parameters.
+    public var parameterCount: Int { net.parameterCount }
+    /// Bytes planned for activations, gradients, workspaces and optimizer state.
+    public var plannedBytes: Int { net.plannedBytes + 2 * net.parameterCount * 4 }
+
+    /// - Parameters:
+    ///   - config: the net; `config.inputDepth` must equal `input.depth`.
+    ///   - height, width: the image size, multiples of `config.sizeMultiple`.
+    ///   - input: the fixed net input z.
+    ///   - data: the data term and its target(s), planar CHW with `config.outputChannels` channels.
+    ///   - options: learning rate, perturbation, EMA, guard, seed.
+    /// Throws `EngineError` for unusable configurations or inputs, or when OpenBLAS is missing.
+    public init(config: SkipNetConfig, height: Int, width: Int, input: NetInput, data: DataTerm,
+                options: FitOptions) throws {
+        try BLAS.load()
+        try config.validate()
+        guard input.depth == config.inputDepth else {
+            throw EngineError.badConfiguration("net input has \(input.depth) channels but the configuration's inputDepth is \(config.inputDepth)")
+        }
+        guard options.learningRate.isFinite, options.learningRate > 0 else {
+            throw EngineError.badConfiguration("learning rate \(options.learningRate) must be positive")
+        }
+        guard options.regNoiseStd.isFinite, options.regNoiseStd >= 0 else {
+            throw EngineError.badConfiguration("reg_noise_std \(options.regNoiseStd) must be ≥ 0")
+        }
+        if let d = options.emaDecay, !(d >= 0 && d < 1) {
+            throw EngineError.badConfiguration("EMA decay \(d) must be in [0, 1)")
+        }
+        self.config = config; self.height = height; self.width = width; self.options = options
+        net = try SkipNet(config: config, batch: 1, height: height, width: width, seed: options.seed)
+        loss = try LossEvaluator(term: data, channels: config.outputChannels, h: height, w: width)
+        adam = Adam(count: net.parameterCount)
+        let plane = height * width
+        let z = FloatBuffer(count: config.inputDepth * plane)
+        self.z = z
+        switch input {
+        case .uniformNoise(_, let scale):
+            var rng = SeededRandom(seed: options.seed, stream: "input")
+            for i in 0..<z.count { z.pointer[i] = rng.nextUniform() * scale }
+        case .meshgrid:
+            let sx = width > 1 ? 1 / Float(width - 1) : 0, sy = height > 1 ? 1 / Float(height - 1) : 0
+            for y in 0..<height {
+                for x in 0..<width {
+                    z.pointer[y * width + x] = Float(x) * sx
+                    z.pointer[plane + y * width + x] = Float(y) * sy
+                }
+            }
+        case .image(let planar, let channels):
+            guard planar.count == channels * plane else {
+                throw EngineError.badInput("input image has \(planar.count) values, expected \(channels)×\(height)×\(width)")
+            }
+            planar.withUnsafeBufferPointer { z.pointer.update(from: $0.baseAddress!, count: planar.count) }
+        }
+        net.input.base.update(from: z.pointer, count: z.count)
+        lastGood = options.divergenceGuard ? FloatBuffer(count: net.parameterCount) : nil
+        average = options.emaDecay != nil ? FloatBuffer(count: config.outputChannels * plane) : nil
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in "perturbation".utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        noiseStream = options.seed ^ h
+    }
+
+    /// One iteration: perturb z, forward, loss, (guard,) backward, Adam, EMA. Returns the loss.
+    /// Allocates nothing.
+    @discardableResult
+    public func step() throws -> Float {
+        if options.regNoiseStd > 0 { perturbInput() }
+        net.forward()
+        let out = net.output, grad = net.outputGrad
+        let l = loss.evaluate(out: out.base, grad: grad.base)
+        guard l.isFinite else {
+            throw EngineError.badInput("loss became \(l) at step \(stepsDone + 1) (learning rate \(options.learningRate) too high?)")
+        }
+        let psnr = loss.psnr(loss: l)
+        lastLoss = l; lastPSNR = psnr
+        stepsDone += 1
+        if let lastGood {
+            if psnr < lastGoodPSNR - 5 {
+                net.parameters.copy(from: lastGood)
+                rejectedSteps += 1
+                return l
+            }
+            lastGood.copy(from: net.parameters)
+            lastGoodPSNR = psnr
+        }
+        if let average, let decay = options.emaDecay {
+            let a = average.pointer, o = out.base, n = average.count
+            if !averageStarted {
+                a.update(from: o, count: n)
+                averageStarted = true
+            } else {
+                let d = decay, e = 1 - decay
+                Parallel.forEach(n, costPerItem: 2) { r in for i in r { a[i] = d * a[i] + e * o[i] } }
+            }
+        }
+        net.gradients.zero()
+        net.backward()
+        adam.update(params: net.parameters.pointer, grads: net.gradients.pointer, learningRate: options.learningRate)
+        return l
+    }
+
+    /// input = z + regNoiseStd·N(0,1), drawn in fixed chunks of 64Ki values, each from its own
+    /// generator seeded by (seed, step, chunk), so the values do not depend on thread scheduling.
+    private func perturbInput() {
+        let dst = net.input.base, src = z.pointer, count = z.count
+        let sigma = options.regNoiseStd
+        let chunk = 1 << 16
+        let chunks = (count + chunk - 1) / chunk
+        let base = noiseStream &+ UInt64(stepsDone) &* 0x9E37_79B9_7F4A_7C15
+        Parallel.forEach(chunks, costPerItem: chunk * 8) { r in
+            for ci in r {
+                var rng = SeededRandom(seed: base ^ (UInt64(ci) &* 0xD1B5_4A32_D192_ED03))
+                let lo = ci * chunk, hi = min(count, lo + chunk)
+                var i = lo
+                while i < hi {
+                    let u1 = 1 - rng.nextUniform(), u2 = rng.nextUniform()
+                    let rad = (-2 * logf(u1)).squareRoot() * sigma
+                    let ang = 2 * Float.pi * u2
+                    dst[i] = src[i] + rad * cosf(ang)
+                    if i + 1 < hi { dst[i + 1] = src[i + 1] + rad * sinf(ang) }
+                    i += 2
+                }
+            }
+        }
+    }
+
+    /// The latest net output, planar CHW (outputChannels × height × width), copied.
+    public var output: [Float] { withOutput { Array($0) } }
+
+    /// Calls `body` with the latest output without copying (valid only inside `body`).
+    public func withOutput<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: net.output.base, count: config.outputChannels * height * width))
+    }
+
+    /// The EMA of the outputs when `options.emaDecay` is set (nil before the first step or without EMA).
+    public var averagedOutput: [Float]? {
+        guard let average, averageStarted else { return nil }
+        return average.array
+    }
+
+    /// Evaluates the net once on the unperturbed z (what DIP reports at the end) and returns the
+    /// output, planar CHW. Does not change the weights or the step count.
+    public func renderClean() -> [Float] {
+        net.input.base.update(from: z.pointer, count: z.count)
+        net.forward()
+        return output
+    }
+
+    /// A copy of all trainable parameters (construction order; for tests and warm starts).
+    public var parameters: [Float] { net.parameters.array }
+}

@@ -1,0 +1,247 @@
+/// The skip encoder-decoder planned for one image size and batch: every activation, gradient and
+/// workspace buffer is allocated here, once; `forward` and `backward` only reuse them.
+///
+/// Parameters and their gradients are single contiguous buffers (`parameters`, `gradients`) in
+/// construction order: per level the skip conv + BN, the two down convs + BNs, the deeper levels,
+/// the concat BN, the up conv + BN, the optional 1×1 conv + BN; the head conv last.
+final class SkipNet {
+    /// An activation tensor: its values and (if some layer needs it) its gradient, either owned
+    /// or a channel slice of a concat buffer.
+    struct Node {
+        var value: TensorView
+        var grad: TensorView?
+    }
+
+    enum Op {
+        case conv(Conv2D, input: Int, output: Int)
+        case batchNorm(BatchNorm, input: Int, output: Int, statsOffset: Int)
+        case upsample(Upsample2x, input: Int, output: Int)
+        case sigmoid(input: Int, output: Int)
+    }
+
+    let config: SkipNetConfig
+    let batch: Int, height: Int, width: Int
+    private(set) var nodes: [Node] = []
+    private(set) var ops: [Op] = []
+    private var owned: [FloatBuffer] = []
+    /// Whether a node's gradient was already written in the current backward pass (so the next
+    /// producer adds to it instead of overwriting): reset at the start of each backward.
+    private var gradWritten: [Bool] = []
+
+    let parameters: FloatBuffer
+    let gradients: FloatBuffer
+    let parameterCount: Int
+    private let stats: FloatBuffer
+    private let columns: FloatBuffer
+    /// Index of the input node (z) and the output node (after the sigmoid).
+    let inputNode: Int
+    private(set) var outputNode: Int = 0
+    /// Forward multiply-accumulates for the whole batch (convs only).
+    private(set) var macs: Int = 0
+
+    /// Builds the plan for `batch` images of height × width (multiples of 2^levels).
+    /// `activationSlope` is LeakyReLU's negative slope (DIP: 0.2); tests use 1 (no kinks) to check
+    /// gradients tightly.
+    init(config: SkipNetConfig, batch: Int = 1, height: Int, width: Int, seed: UInt64,
+         activationSlope: Float = 0.2) throws {
+        try config.validate()
+        let m = config.sizeMultiple
+        guard batch >= 1, height >= m, width >= m, height % m == 0, width % m == 0 else {
+            throw EngineError.badInput("image \(width)×\(height) must be positive multiples of \(m) (2^levels), batch \(batch) ≥ 1")
+        }
+        guard batch * height * width <= 1 << 26 else {
+            throw EngineError.tooLarge("\(batch)×\(width)×\(height) pixels is beyond the engine's 64 Mpixel limit")
+        }
+        self.config = config; self.batch = batch; self.height = height; self.width = width
+
+        // Pass 1: describe the graph with parameter offsets and node shapes (no storage yet).
+        var builder = Builder(config: config, batch: batch, slope: activationSlope)
+        let zShape = builder.addNode(c: config.inputDepth, h: height, w: width, needsGrad: false)
+        inputNode = zShape
+        let top = try builder.level(0, input: zShape)
+        let head = try builder.conv(top, cout: config.outputChannels, k: 1, stride: 1)
+        let out = builder.addNode(c: config.outputChannels, h: height, w: width, needsGrad: true)
+        builder.ops.append(.sigmoid(input: head, output: out))
+        outputNode = out
+
+        parameterCount = builder.parameterCount
+        parameters = FloatBuffer(count: builder.parameterCount)
+        gradients = FloatBuffer(count: builder.parameterCount)
+        stats = FloatBuffer(count: builder.statsCount)
+        var colFloats = 1
+        for op in builder.ops { if case .conv(let c, _, _) = op { colFloats = max(colFloats, c.columnFloats); macs += c.macs * batch } }
+        columns = FloatBuffer(count: colFloats)
+
+        // Pass 2: storage. Owned nodes get buffers; slices point into their parent's.
+        var values: [TensorView] = []
+        var grads: [TensorView?] = []
+        for spec in builder.nodes {
+            if let parent = spec.sliceOf {
+                values.append(values[parent].slice(channels: spec.sliceFrom, count: spec.c))
+                grads.append(grads[parent].map { $0.slice(channels: spec.sliceFrom, count: spec.c) })
+            } else {
+                let count = batch * spec.c * spec.h * spec.w
+                let v = FloatBuffer(count: count)
+                owned.append(v)
+                values.append(TensorView(base: v.pointer, n: batch, c: spec.c, h: spec.h, w: spec.w))
+                if spec.needsGrad {
+                    let g = FloatBuffer(count: count)
+                    owned.append(g)
+                    grads.append(TensorView(base: g.pointer, n: batch, c: spec.c, h: spec.h, w: spec.w))
+                } else {
+                    grads.append(nil)
+                }
+            }
+        }
+        nodes = zip(values, grads).map { Node(value: $0, grad: $1) }
+        gradWritten = Array(repeating: false, count: nodes.count)
+        ops = builder.ops
+
+        // Initialise parameters in construction order from the "weights" stream.
+        var rng = SeededRandom(seed: seed, stream: "weights")
+        for op in ops {
+            switch op {
+            case .conv(let c, _, _): c.initialise(parameters.pointer, rng: &rng)
+            case .batchNorm(let b, _, _, _): b.initialise(parameters.pointer)
+            default: break
+            }
+        }
+    }
+
+    /// The input tensor z the caller fills before `forward` (batch × inputDepth × H × W).
+    var input: TensorView { nodes[inputNode].value }
+    /// The sigmoid output (batch × outputChannels × H × W).
+    var output: TensorView { nodes[outputNode].value }
+    /// Gradient of the loss with respect to the output; the caller fills it before `backward`.
+    var outputGrad: TensorView { nodes[outputNode].grad ?? nodes[outputNode].value }
+    /// Total bytes of activation, gradient and workspace buffers.
+    var plannedBytes: Int { (owned.reduce(0) { $0 + $1.count } + columns.count + 3 * parameters.count) * 4 }
+
+    func forward() {
+        let p = parameters.pointer, cols = columns.pointer, st = stats.pointer
+        for op in ops {
+            switch op {
+            case .conv(let c, let i, let o):
+                c.forward(x: nodes[i].value, y: nodes[o].value, params: p, cols: cols)
+            case .batchNorm(let b, let i, let o, let s):
+                b.forward(x: nodes[i].value, y: nodes[o].value, params: p, stats: st + s)
+            case .upsample(let u, let i, let o):
+                u.forward(x: nodes[i].value, y: nodes[o].value)
+            case .sigmoid(let i, let o):
+                Activations.sigmoidForward(nodes[i].value, nodes[o].value)
+            }
+        }
+    }
+
+    /// Accumulates parameter gradients (the caller zeroes `gradients` first) from `outputGrad`.
+    func backward() {
+        let p = parameters.pointer, g = gradients.pointer, cols = columns.pointer, st = stats.pointer
+        for i in 0..<gradWritten.count { gradWritten[i] = false }
+        gradWritten[outputNode] = true
+        for op in ops.reversed() {
+            switch op {
+            case .conv(let c, let i, let o):
+                guard let dy = nodes[o].grad else { continue }
+                let dx = nodes[i].grad
+                let acc = gradWritten[i]
+                c.backward(x: nodes[i].value, dy: dy, dx: dx, accumulate: acc, params: p, grads: g, cols: cols)
+                if dx != nil { gradWritten[i] = true }
+            case .batchNorm(let b, let i, let o, let s):
+                guard let dy = nodes[o].grad, let dx = nodes[i].grad else { continue }
+                b.backward(x: nodes[i].value, dy: dy, dx: dx, accumulate: gradWritten[i], params: p, grads: g, stats: st + s)
+                gradWritten[i] = true
+            case .upsample(let u, let i, let o):
+                guard let dy = nodes[o].grad, let dx = nodes[i].grad else { continue }
+                u.backward(dy: dy, dx: dx, accumulate: gradWritten[i])
+                gradWritten[i] = true
+            case .sigmoid(let i, let o):
+                guard let dy = nodes[o].grad, let dx = nodes[i].grad else { continue }
+                Activations.sigmoidBackward(nodes[o].value, dy, dx, accumulate: gradWritten[i])
+                gradWritten[i] = true
+            }
+        }
+    }
+}
+
+/// Pass 1 of `SkipNet`: records node shapes, ops and parameter offsets, following DIP-REFERENCE's
+/// recursive description of each level.
+private struct Builder {
+    struct NodeSpec {
+        var c: Int, h: Int, w: Int
+        var needsGrad: Bool
+        var sliceOf: Int?
+        var sliceFrom: Int
+    }
+    let config: SkipNetConfig
+    let batch: Int
+    var nodes: [NodeSpec] = []
+    var ops: [SkipNet.Op] = []
+    var parameterCount = 0
+    var statsCount = 0
+
+    let slope: Float
+
+    init(config: SkipNetConfig, batch: Int, slope: Float) { self.config = config; self.batch = batch; self.slope = slope }
+
+    mutating func addNode(c: Int, h: Int, w: Int, needsGrad: Bool = true) -> Int {
+        nodes.append(NodeSpec(c: c, h: h, w: w, needsGrad: needsGrad, sliceOf: nil, sliceFrom: 0))
+        return nodes.count - 1
+    }
+
+    mutating func addSlice(of parent: Int, from: Int, count: Int) -> Int {
+        let p = nodes[parent]
+        nodes.append(NodeSpec(c: count, h: p.h, w: p.w, needsGrad: p.needsGrad, sliceOf: parent, sliceFrom: from))
+        return nodes.count - 1
+    }
+
+    mutating func conv(_ input: Int, cout: Int, k: Int, stride: Int) throws -> Int {
+        let x = nodes[input]
+        let layer = try Conv2D(cin: x.c, cout: cout, k: k, stride: stride, padding: config.padding,
+                               h: x.h, w: x.w, offset: parameterCount)
+        parameterCount += layer.parameterCount
+        let out = addNode(c: cout, h: layer.ho, w: layer.wo)
+        ops.append(.conv(layer, input: input, output: out))
+        return out
+    }
+
+    /// BN (+ LeakyReLU when `leaky`) into `into` (a new node when nil).
+    mutating func batchNorm(_ input: Int, leaky: Bool, into: Int? = nil) -> Int {
+        let x = nodes[input]
+        let layer = BatchNorm(c: x.c, slope: leaky ? slope : 1, offset: parameterCount)
+        parameterCount += layer.parameterCount
+        let out = into ?? addNode(c: x.c, h: x.h, w: x.w)
+        ops.append(.batchNorm(layer, input: input, output: out, statsOffset: statsCount))
+        statsCount += 2 * x.c
+        return out
+    }
+
+    /// Level i from input x_i; returns the level's output node (nu[i] channels at x_i's size).
+    mutating func level(_ i: Int, input: Int) throws -> Int {
+        let c = config
+        let last = c.levels - 1
+        let x = nodes[input]
+        let deeperChannels = i < last ? c.up[i + 1] : c.down[i]
+        let ns = c.skip[i]
+        let concat = addNode(c: ns + deeperChannels, h: x.h, w: x.w)
+        if ns > 0 {
+            let s = try conv(input, cout: ns, k: c.kernelSkip, stride: 1)
+            let slot = addSlice(of: concat, from: 0, count: ns)
+            _ = batchNorm(s, leaky: true, into: slot)
+        }
+        let d1 = try conv(input, cout: c.down[i], k: c.kernelDown, stride: 2)
+        let a1 = batchNorm(d1, leaky: true)
+        let d2 = try conv(a1, cout: c.down[i], k: c.kernelDown, stride: 1)
+        var deep = batchNorm(d2, leaky: true)
+        if i < last { deep = try level(i + 1, input: deep) }
+        let slot = addSlice(of: concat, from: ns, count: deeperChannels)
+        ops.append(.upsample(Upsample2x(mode: c.upsample[i]), input: deep, output: slot))
+        let joined = batchNorm(concat, leaky: false)
+        let u = try conv(joined, cout: c.up[i], k: c.kernelUp, stride: 1)
+        var out = batchNorm(u, leaky: true)
+        if c.need1x1Up {
+            let one = try conv(out, cout: c.up[i], k: 1, stride: 1)
+            out = batchNorm(one, leaky: true)
+        }
+        return out
+    }
+}

@@ -1,0 +1,89 @@
+/// How the decoder enlarges feature maps ×2.
+public enum UpsampleMode: Sendable, Equatable {
+    /// Each input pixel becomes a 2×2 block.
+    case nearest
+    /// Bilinear with PyTorch's align_corners=False sampling: output pixel o samples input position
+    /// (o + ½)/2 − ½, clamped at the borders, i.e. weights ¾ and ¼ on the two nearest inputs.
+    case bilinear
+}
+
+/// ×2 upsampling of NCHW views (the output is usually a channel slice of a concat buffer).
+struct Upsample2x {
+    let mode: UpsampleMode
+
+    /// Row/column taps for output index o of an axis of input size n: (i0, w0, i1, w1).
+    @inline(__always)
+    static func taps(_ o: Int, _ n: Int) -> (Int, Float, Int, Float) {
+        let i = o >> 1
+        if o & 1 == 0 { return (i, 0.75, max(i - 1, 0), 0.25) }
+        return (i, 0.75, min(i + 1, n - 1), 0.25)
+    }
+
+    func forward(x: TensorView, y: TensorView) {
+        let h = x.h, w = x.w, ow = 2 * w
+        let planes = x.n * x.c
+        Parallel.forEach(planes, costPerItem: 4 * h * w) { range in
+            for p in range {
+                let src = x.channel(p / x.c, p % x.c), dst = y.channel(p / x.c, p % x.c)
+                if mode == .nearest {
+                    for iy in 0..<h {
+                        let s = src + iy * w
+                        let d0 = dst + 2 * iy * ow, d1 = d0 + ow
+                        for ix in 0..<w { let v = s[ix]; d0[2 * ix] = v; d0[2 * ix + 1] = v }
+                        d1.update(from: d0, count: ow)
+                    }
+                } else {
+                    for oy in 0..<(2 * h) {
+                        let (r0, wy0, r1, wy1) = Upsample2x.taps(oy, h)
+                        let s0 = src + r0 * w, s1 = src + r1 * w
+                        let d = dst + oy * ow
+                        // Column taps: ox = 2i uses (i, i−1), ox = 2i+1 uses (i, i+1).
+                        let v0 = wy0 * s0[0] + wy1 * s1[0]
+                        d[0] = v0
+                        var prev = v0
+                        for ix in 0..<w {
+                            let cur = ix == 0 ? v0 : wy0 * s0[ix] + wy1 * s1[ix]
+                            let next = ix + 1 < w ? wy0 * s0[ix + 1] + wy1 * s1[ix + 1] : cur
+                            if ix > 0 { d[2 * ix] = 0.75 * cur + 0.25 * prev }
+                            d[2 * ix + 1] = 0.75 * cur + 0.25 * next
+                            prev = cur
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// dx (=, or += with `accumulate`) the adjoint of `forward` applied to dy.
+    func backward(dy: TensorView, dx: TensorView, accumulate: Bool) {
+        let h = dx.h, w = dx.w, ow = 2 * w
+        let planes = dx.n * dx.c
+        Parallel.forEach(planes, costPerItem: 4 * h * w) { range in
+            for p in range {
+                let g = dy.channel(p / dx.c, p % dx.c), d = dx.channel(p / dx.c, p % dx.c)
+                if !accumulate { d.update(repeating: 0, count: h * w) }
+                if mode == .nearest {
+                    for iy in 0..<h {
+                        let g0 = g + 2 * iy * ow, g1 = g0 + ow
+                        let dr = d + iy * w
+                        for ix in 0..<w {
+                            dr[ix] += (g0[2 * ix] + g0[2 * ix + 1]) + (g1[2 * ix] + g1[2 * ix + 1])
+                        }
+                    }
+                } else {
+                    for oy in 0..<(2 * h) {
+                        let (r0, wy0, r1, wy1) = Upsample2x.taps(oy, h)
+                        let gr = g + oy * ow
+                        let d0 = d + r0 * w, d1 = d + r1 * w
+                        for ox in 0..<ow {
+                            let (c0, wx0, c1, wx1) = Upsample2x.taps(ox, w)
+                            let v = gr[ox]
+                            d0[c0] += wy0 * wx0 * v; d0[c1] += wy0 * wx1 * v
+                            d1[c0] += wy1 * wx0 * v; d1[c1] += wy1 * wx1 * v
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

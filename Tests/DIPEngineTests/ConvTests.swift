@@ -1,0 +1,120 @@
+@testable import DIPEngine
+import XCTest
+
+/// Conv2D: the im2col + sgemm path against a naive direct convolution, and its backward against
+/// finite differences. Convolutions are linear in x and W, so float central differences with
+/// ε = 1e-2 are exact up to rounding; the tolerance (1e-3 relative + 1e-4 absolute) covers float
+/// summation error.
+final class ConvTests: XCTestCase {
+    override func setUpWithError() throws { try BLAS.load() }
+
+    /// Direct "same" convolution with the layer's padding rule (reference implementation).
+    func directConv(_ layer: Conv2D, x: TestTensor, params: UnsafePointer<Float>) -> [Float] {
+        var out = [Float](repeating: 0, count: x.n * layer.cout * layer.ho * layer.wo)
+        let p = layer.pad
+        func map(_ i: Int, _ size: Int) -> Int? {
+            if i >= 0 && i < size { return i }
+            if layer.padding == .zero { return nil }
+            return i < 0 ? -i : 2 * (size - 1) - i
+        }
+        for n in 0..<x.n {
+            for co in 0..<layer.cout {
+                for oy in 0..<layer.ho {
+                    for ox in 0..<layer.wo {
+                        var acc = Double(params[layer.biasOffset + co])
+                        for ci in 0..<layer.cin {
+                            for ky in 0..<layer.k {
+                                guard let iy = map(oy * layer.stride + ky - p, layer.h) else { continue }
+                                for kx in 0..<layer.k {
+                                    guard let ix = map(ox * layer.stride + kx - p, layer.w) else { continue }
+                                    let wv = params[layer.weightOffset + ((co * layer.cin + ci) * layer.k + ky) * layer.k + kx]
+                                    acc += Double(wv) * Double(x[((n * layer.cin + ci) * layer.h + iy) * layer.w + ix])
+                                }
+                            }
+                        }
+                        out[((n * layer.cout + co) * layer.ho + oy) * layer.wo + ox] = Float(acc)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    struct Case { let cin, cout, k, stride: Int; let padding: PaddingMode; let h, w: Int; let batch: Int; let budget: Int }
+
+    let cases: [Case] = [
+        Case(cin: 3, cout: 5, k: 3, stride: 1, padding: .reflection, h: 9, w: 11, batch: 1, budget: 40),   // tiled: few rows per tile
+        Case(cin: 3, cout: 5, k: 3, stride: 1, padding: .zero, h: 8, w: 8, batch: 2, budget: 1 << 20),
+        Case(cin: 4, cout: 3, k: 3, stride: 2, padding: .reflection, h: 10, w: 8, batch: 1, budget: 100),
+        Case(cin: 2, cout: 4, k: 5, stride: 1, padding: .reflection, h: 8, w: 9, batch: 1, budget: 1 << 20),
+        Case(cin: 2, cout: 3, k: 5, stride: 2, padding: .zero, h: 12, w: 10, batch: 2, budget: 120),
+        Case(cin: 6, cout: 4, k: 1, stride: 1, padding: .reflection, h: 5, w: 7, batch: 2, budget: 1 << 20),
+        Case(cin: 3, cout: 2, k: 1, stride: 2, padding: .zero, h: 6, w: 6, batch: 1, budget: 1 << 20),
+    ]
+
+    func make(_ c: Case) throws -> Conv2D {
+        try Conv2D(cin: c.cin, cout: c.cout, k: c.k, stride: c.stride, padding: c.padding, h: c.h, w: c.w,
+                   offset: 3, columnBudget: c.budget)
+    }
+
+    func testIm2colConvMatchesDirectConvolution() throws {
+        for (index, c) in cases.enumerated() {
+            let layer = try make(c)
+            var rng = SeededRandom(seed: UInt64(index), stream: "conv")
+            let params = FloatBuffer(count: 3 + layer.parameterCount)
+            layer.initialise(params.pointer, rng: &rng)
+            let x = TestTensor(n: c.batch, c: c.cin, h: c.h, w: c.w)
+            x.fill(&rng)
+            let y = TestTensor(n: c.batch, c: c.cout, h: layer.ho, w: layer.wo)
+            let cols = FloatBuffer(count: layer.columnFloats)
+            layer.forward(x: x.view, y: y.view, params: params.pointer, cols: cols.pointer)
+            let ref = directConv(layer, x: x, params: params.pointer)
+            XCTAssertEqual(layer.ho, (c.h - 1) / c.stride + 1)
+            for i in 0..<ref.count {
+                XCTAssertEqual(y[i], ref[i], accuracy: 1e-4, "case \(index) element \(i)")
+            }
+        }
+    }
+
+    func testConvBackwardMatchesFiniteDifferences() throws {
+        for (index, c) in cases.enumerated() {
+            let layer = try make(c)
+            var rng = SeededRandom(seed: UInt64(index), stream: "convgrad")
+            let params = FloatBuffer(count: 3 + layer.parameterCount)
+            let grads = FloatBuffer(count: 3 + layer.parameterCount)
+            layer.initialise(params.pointer, rng: &rng)
+            let x = TestTensor(n: c.batch, c: c.cin, h: c.h, w: c.w); x.fill(&rng)
+            let y = TestTensor(n: c.batch, c: c.cout, h: layer.ho, w: layer.wo)
+            let r = TestTensor(n: c.batch, c: c.cout, h: layer.ho, w: layer.wo); r.fill(&rng)
+            let dx = TestTensor(n: c.batch, c: c.cin, h: c.h, w: c.w)
+            dx.fill(&rng) // garbage: the non-accumulating backward must overwrite it
+            let cols = FloatBuffer(count: layer.columnFloats)
+            layer.backward(x: x.view, dy: r.view, dx: dx.view, accumulate: false,
+                           params: params.pointer, grads: grads.pointer, cols: cols.pointer)
+            let loss: () -> Double = {
+                layer.forward(x: x.view, y: y.view, params: params.pointer, cols: cols.pointer)
+                return dot(y.p, r.p, y.count)
+            }
+            for i in stride(from: 3, to: 3 + layer.parameterCount, by: max(1, layer.parameterCount / 25)) {
+                let num = centralDifference(params.pointer, i, eps: 1e-2, loss)
+                assertClose(Double(grads.pointer[i]), num, rtol: 1e-3, atol: 1e-3, "case \(index) param \(i)")
+            }
+            for i in stride(from: 0, to: x.count, by: max(1, x.count / 40)) {
+                let num = centralDifference(x.p, i, eps: 1e-2, loss)
+                assertClose(Double(dx[i]), num, rtol: 1e-3, atol: 1e-3, "case \(index) input \(i)")
+            }
+            // Accumulation: a second backward with accumulate adds the same dx again.
+            let first = dx.values()
+            grads.zero()
+            layer.backward(x: x.view, dy: r.view, dx: dx.view, accumulate: true,
+                           params: params.pointer, grads: grads.pointer, cols: cols.pointer)
+            for i in 0..<x.count { XCTAssertEqual(dx[i], 2 * first[i], accuracy: 1e-4 + 1e-4 * abs(first[i])) }
+        }
+    }
+
+    func testReflectionTooSmallThrows() {
+        XCTAssertThrowsError(try Conv2D(cin: 1, cout: 1, k: 5, stride: 1, padding: .reflection, h: 2, w: 8, offset: 0))
+        XCTAssertThrowsError(try Conv2D(cin: 1, cout: 1, k: 4, stride: 1, padding: .zero, h: 8, w: 8, offset: 0))
+        XCTAssertThrowsError(try Conv2D(cin: 1, cout: 1, k: 3, stride: 3, padding: .zero, h: 8, w: 8, offset: 0))
+    }
+}

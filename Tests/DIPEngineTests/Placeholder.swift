@@ -1,5 +1,0 @@
-import XCTest
-
-final class DIPEngineTestsPlaceholder: XCTestCase {
-    func testBuilds() { XCTAssertTrue(true) }
-}

@@ -1,0 +1,235 @@
+@testable import DIPEngine
+import XCTest
+
+/// The whole skip net: gradients against finite differences, a short fit, determinism and input
+/// validation.
+final class SkipNetTests: XCTestCase {
+    override func setUpWithError() throws { try BLAS.load() }
+
+    static let tiny = SkipNetConfig(inputDepth: 3, outputChannels: 2, down: [4, 5], up: [4, 6], skip: [2, 3],
+                                    upsample: [.bilinear, .nearest], padding: .reflection, need1x1Up: true)
+
+    func testStructureAndParameterCount() throws {
+        let net = try SkipNet(config: SkipNetTests.tiny, height: 8, width: 8, seed: 1)
+        // Hand count: level 1 (input 4 ch): skip 4→3 (15) + BN 6; down 4→5 3×3 s2 (185) + 10;
+        // 5→5 (230) + 10; concat 3+5=8 BN 16; up 8→6 3×3 (438) + 12; 1×1 6→6 (42) + 12.
+        // Level 0 (input 3): skip 3→2 (8) + 4; down 3→4 (112) + 8; 4→4 (148) + 8; concat 2+6 BN 16;
+        // up 8→4 (292) + 8; 1×1 4→4 (20) + 8. Head 4→2 (10).
+        let level1 = 15 + 6 + 185 + 10 + 230 + 10 + 16 + 438 + 12 + 42 + 12
+        let level0 = 8 + 4 + 112 + 8 + 148 + 8 + 16 + 292 + 8 + 20 + 8
+        XCTAssertEqual(net.parameterCount, level0 + level1 + 10)
+        XCTAssertEqual(net.output.c, 2)
+        XCTAssertEqual(net.output.h, 8)
+        // PyTorch initialisation bounds: every conv weight within ±1/√fan_in; BN γ = 1, β = 0.
+        for op in net.ops {
+            switch op {
+            case .conv(let c, _, _):
+                let bound = 1 / Float(c.kdim).squareRoot()
+                for i in 0..<(c.cout * c.kdim + c.cout) { XCTAssertLessThanOrEqual(abs(net.parameters.pointer[c.weightOffset + i]), bound) }
+            case .batchNorm(let b, _, _, _):
+                for i in 0..<b.c { XCTAssertEqual(net.parameters.pointer[b.offset + i], 1); XCTAssertEqual(net.parameters.pointer[b.offset + b.c + i], 0) }
+            default: break
+            }
+        }
+        XCTAssertThrowsError(try SkipNet(config: SkipNetTests.tiny, height: 6, width: 8, seed: 1))
+    }
+
+    /// Parameter gradients of the MSE loss through the whole net against central differences.
+    /// The net is float; with LeakyReLU slope 0.2 it is full of kinks that a finite step crosses,
+    /// so the tight check runs with slope 1 (every other layer unchanged: convs, BatchNorm over
+    /// few pixels, upsampling, concat, sigmoid), where a gradient passes when the central
+    /// difference at one of ε ∈ {1e-3, 3e-4, 1e-4} agrees within 3% relative + 2e-5 absolute.
+    /// The slope-0.2 net is checked in `testWholeNetGradientWithKinks` with a statistical criterion.
+    func testWholeNetGradientMatchesFiniteDifferences() throws {
+        for padding in [PaddingMode.reflection, .zero] {
+            var config = SkipNetTests.tiny
+            config.padding = padding
+            let h = 16, w = 12
+            let net = try SkipNet(config: config, height: h, width: w, seed: 3, activationSlope: 1)
+            var rng = SeededRandom(seed: 4, stream: "net-fd")
+            for i in 0..<(3 * h * w) { net.input.base[i] = rng.nextUniform() }
+            let target = (0..<(2 * h * w)).map { _ in rng.nextUniform() }
+            let loss = try LossEvaluator(term: .mse(target: target), channels: 2, h: h, w: w)
+            net.forward()
+            _ = loss.evaluate(out: net.output.base, grad: net.outputGrad.base)
+            net.gradients.zero()
+            net.backward()
+            let f: () -> Double = {
+                net.forward()
+                var s = 0.0
+                for i in 0..<(2 * h * w) { let d = Double(net.output.base[i]) - Double(target[i]); s += d * d }
+                return s / Double(2 * h * w)
+            }
+            var checked = 0
+            for i in stride(from: 0, to: net.parameterCount, by: 7) {
+                let g = Double(net.gradients.pointer[i])
+                var nums: [Double] = []
+                var ok = false
+                for eps in [Float(1e-3), 3e-4, 1e-4] where !ok {
+                    let num = centralDifference(net.parameters.pointer, i, eps: eps, f)
+                    nums.append(num)
+                    ok = abs(g - num) <= 2e-5 + 3e-2 * max(abs(g), abs(num))
+                }
+                XCTAssertTrue(ok, "\(padding) param \(i): analytic \(g) vs numeric \(nums)")
+                checked += 1
+            }
+            XCTAssertGreaterThan(checked, 200)
+        }
+    }
+
+    /// The real net (LeakyReLU 0.2): the directional derivative along the gradient must equal
+    /// |g|² within 2% (kinks average out over all parameters), and at least 85% of sampled
+    /// single-parameter differences must agree as in the kink-free test (the rest cross kinks).
+    func testWholeNetGradientWithKinks() throws {
+        let h = 16, w = 16
+        let net = try SkipNet(config: SkipNetTests.tiny, height: h, width: w, seed: 5)
+        var rng = SeededRandom(seed: 6, stream: "net-fd-kinks")
+        for i in 0..<(3 * h * w) { net.input.base[i] = rng.nextUniform() }
+        let target = (0..<(2 * h * w)).map { _ in rng.nextUniform() }
+        let loss = try LossEvaluator(term: .mse(target: target), channels: 2, h: h, w: w)
+        net.forward()
+        _ = loss.evaluate(out: net.output.base, grad: net.outputGrad.base)
+        net.gradients.zero()
+        net.backward()
+        let f: () -> Double = {
+            net.forward()
+            var s = 0.0
+            for i in 0..<(2 * h * w) { let d = Double(net.output.base[i]) - Double(target[i]); s += d * d }
+            return s / Double(2 * h * w)
+        }
+        let n = net.parameterCount
+        let g = (0..<n).map { Double(net.gradients.pointer[$0]) }
+        let norm = g.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let saved = net.parameters.array
+        func shifted(_ t: Double) -> Double {
+            for i in 0..<n { net.parameters.pointer[i] = saved[i] + Float(t * g[i] / norm) }
+            return f()
+        }
+        let eps = 1e-3
+        let directional = (shifted(eps) - shifted(-eps)) / (2 * eps)
+        for i in 0..<n { net.parameters.pointer[i] = saved[i] }
+        XCTAssertEqual(directional, norm, accuracy: 0.02 * norm, "directional derivative vs |g|")
+        var passed = 0, total = 0
+        for i in stride(from: 0, to: n, by: 5) {
+            var ok = false
+            for e in [Float(1e-3), 3e-4, 1e-4] where !ok {
+                let num = centralDifference(net.parameters.pointer, i, eps: e, f)
+                ok = abs(g[i] - num) <= 2e-5 + 3e-2 * max(abs(g[i]), abs(num))
+            }
+            if ok { passed += 1 }
+            total += 1
+        }
+        XCTAssertGreaterThanOrEqual(Double(passed), 0.85 * Double(total), "\(passed) of \(total) gradients agree")
+        print("kinked net: \(passed) of \(total) single-parameter checks agree; directional \(directional) vs |g| \(norm)")
+    }
+
+    func testTinyFitDrivesLossDown() throws {
+        var rng = SeededRandom(seed: 8, stream: "img")
+        let h = 32, w = 32
+        // A smooth test image with an edge.
+        var target = [Float](repeating: 0, count: 3 * h * w)
+        for c in 0..<3 { for y in 0..<h { for x in 0..<w {
+            target[(c * h + y) * w + x] = (x > 12 ? 0.8 : 0.2) * Float(c + 1) / 3 + 0.1 * Float(y) / Float(h) + 0.02 * rng.nextUniform()
+        } } }
+        let config = SkipNetConfig(inputDepth: 8, outputChannels: 3, down: [8, 8, 8], up: [8, 8, 8], skip: [2, 2, 2],
+                                   upsample: [.bilinear, .bilinear, .bilinear])
+        let fitter = try DIPFitter(config: config, height: h, width: w, input: .uniformNoise(depth: 8, scale: 0.1),
+                                   data: .mse(target: target), options: FitOptions(learningRate: 0.01, regNoiseStd: 1.0 / 30, emaDecay: 0.99, seed: 1))
+        let first = try fitter.step()
+        var last = first
+        for _ in 0..<149 { last = try fitter.step() }
+        XCTAssertEqual(fitter.stepsDone, 150)
+        XCTAssertLessThan(last, first * 0.25, "loss \(first) → \(last)")
+        XCTAssertGreaterThan(fitter.lastPSNR, 18)
+        XCTAssertEqual(fitter.output.count, 3 * h * w)
+        XCTAssertEqual(fitter.averagedOutput?.count, 3 * h * w)
+        XCTAssertEqual(fitter.renderClean().count, 3 * h * w)
+    }
+
+    func makeFitter(seed: UInt64, guardOn: Bool = true) throws -> DIPFitter {
+        var rng = SeededRandom(seed: 99, stream: "det")
+        let h = 32, w = 64
+        let target = (0..<(3 * h * w)).map { _ in rng.nextUniform() }
+        let mask = (0..<(h * w)).map { _ in Float(rng.next() & 1) }
+        let config = SkipNetConfig(inputDepth: 4, outputChannels: 3, down: [8, 16, 16], up: [8, 16, 16], skip: [4, 4, 4],
+                                   upsample: [.bilinear, .nearest, .bilinear])
+        return try DIPFitter(config: config, height: h, width: w, input: .uniformNoise(depth: 4, scale: 0.1),
+                             data: .maskedMSE(target: target, mask: mask),
+                             options: FitOptions(learningRate: 0.01, regNoiseStd: 0.05, emaDecay: 0.99, divergenceGuard: guardOn, seed: seed))
+    }
+
+    func testSameSeedGivesIdenticalBytes() throws {
+        let a = try makeFitter(seed: 42), b = try makeFitter(seed: 42), c = try makeFitter(seed: 43)
+        XCTAssertEqual(a.parameters, b.parameters)
+        XCTAssertNotEqual(a.parameters, c.parameters)
+        var la: [Float] = [], lb: [Float] = []
+        for _ in 0..<6 { la.append(try a.step()); lb.append(try b.step()); _ = try c.step() }
+        XCTAssertEqual(la.map(\.bitPattern), lb.map(\.bitPattern))
+        XCTAssertEqual(a.output.map(\.bitPattern), b.output.map(\.bitPattern))
+        XCTAssertEqual(a.parameters.map(\.bitPattern), b.parameters.map(\.bitPattern))
+        XCTAssertEqual(a.averagedOutput?.map(\.bitPattern), b.averagedOutput?.map(\.bitPattern))
+        XCTAssertNotEqual(a.output, c.output)
+    }
+
+    func testSuperResolutionAndMeshgridFitsRun() throws {
+        let h = 32, w = 32
+        var rng = SeededRandom(seed: 5, stream: "sr")
+        let lr = (0..<(3 * 8 * 8)).map { _ in rng.nextUniform() }
+        let config = SkipNetConfig(inputDepth: 2, outputChannels: 3, down: [8, 8], up: [8, 8], skip: [0, 0],
+                                   upsample: [.nearest, .nearest])
+        let fitter = try DIPFitter(config: config, height: h, width: w, input: .meshgrid,
+                                   data: .downsampledMSE(target: lr, factor: 4), options: FitOptions(regNoiseStd: 0, seed: 2))
+        let first = try fitter.step()
+        var last = first
+        for _ in 0..<60 { last = try fitter.step() }
+        XCTAssertLessThan(last, first)
+        XCTAssertNil(fitter.averagedOutput)
+    }
+
+    func testDivergenceGuardRestoresWeights() throws {
+        // An absurd learning rate makes the output jump; the guard must reject such steps and put
+        // the last accepted weights back.
+        let h = 32, w = 32
+        let target = [Float](repeating: 0.5, count: 3 * h * w)
+        let config = SkipNetConfig(inputDepth: 4, outputChannels: 3, down: [8, 8], up: [8, 8], skip: [2, 2],
+                                   upsample: [.bilinear, .bilinear])
+        let fitter = try DIPFitter(config: config, height: h, width: w, input: .uniformNoise(depth: 4, scale: 0.1),
+                                   data: .mse(target: target), options: FitOptions(learningRate: 5, regNoiseStd: 0, divergenceGuard: true, seed: 3))
+        var rejectedAt: [Float]? = nil
+        for _ in 0..<40 {
+            let before = fitter.parameters
+            let rejectedBefore = fitter.rejectedSteps
+            _ = try fitter.step()
+            if fitter.rejectedSteps > rejectedBefore { rejectedAt = before; XCTAssertNotEqual(fitter.parameters, before); break }
+        }
+        XCTAssertNotNil(rejectedAt, "no step was rejected")
+    }
+
+    func testBadInputsThrow() {
+        let config = SkipNetConfig.paperDenoise()
+        let t = [Float](repeating: 0, count: 3 * 64 * 64)
+        XCTAssertThrowsError(try DIPFitter(config: config, height: 48, width: 64, input: .uniformNoise(depth: 32, scale: 0.1), data: .mse(target: t), options: FitOptions()))
+        XCTAssertThrowsError(try DIPFitter(config: config, height: 64, width: 64, input: .meshgrid, data: .mse(target: t), options: FitOptions()))
+        XCTAssertThrowsError(try DIPFitter(config: config, height: 64, width: 64, input: .uniformNoise(depth: 32, scale: 0.1), data: .mse(target: [1]), options: FitOptions()))
+        XCTAssertThrowsError(try DIPFitter(config: config, height: 64, width: 64, input: .uniformNoise(depth: 32, scale: 0.1), data: .mse(target: t), options: FitOptions(learningRate: -1)))
+        var bad = config; bad.up = [128]
+        XCTAssertThrowsError(try bad.validate())
+        bad = config; bad.kernelDown = 4
+        XCTAssertThrowsError(try bad.validate())
+    }
+
+    func testBLASLoadsAndPicksAVX512Kernels() throws {
+        try BLAS.load()
+        XCTAssertFalse(BLAS.coreName.isEmpty)
+        if BLAS.cpuHasAVX512 && BLAS.forcedSkylakeX {
+            XCTAssertEqual(BLAS.coreName.lowercased(), "skylakex")
+        }
+        // A tiny GEMM: [1 2; 3 4]·[5 6; 7 8] = [19 22; 43 50].
+        let a: [Float] = [1, 2, 3, 4], b: [Float] = [5, 6, 7, 8]
+        var c = [Float](repeating: 0, count: 4)
+        try a.withUnsafeBufferPointer { ap in try b.withUnsafeBufferPointer { bp in try c.withUnsafeMutableBufferPointer { cp in
+            try BLAS.gemm(m: 2, n: 2, k: 2, a: ap.baseAddress!, lda: 2, b: bp.baseAddress!, ldb: 2, c: cp.baseAddress!, ldc: 2)
+        } } }
+        XCTAssertEqual(c, [19, 22, 43, 50])
+    }
+}
