@@ -41,20 +41,32 @@ enum SSIM {
     /// Separable "valid" filtering: output is (w − k + 1) × (h − k + 1).
     static func filter(_ p: [Double], _ w: Int, _ h: Int, _ g: [Double]) -> [Double] {
         let k = g.count, ow = w - k + 1, oh = h - k + 1
-        guard ow > 0, oh > 0 else { return [] }
+        guard ow > 0, oh > 0, p.count >= w * h else { return [] }
         var rows = [Double](repeating: 0, count: ow * h)
-        for y in 0..<h {
-            for x in 0..<ow {
-                var s = 0.0
-                for t in 0..<k { s += g[t] * p[y * w + x + t] }
-                rows[y * ow + x] = s
-            }
-        }
         var out = [Double](repeating: 0, count: ow * oh)
-        for y in 0..<oh {
-            for t in 0..<k {
-                let gt = g[t], base = (y + t) * ow
-                for x in 0..<ow { out[y * ow + x] += gt * rows[base + x] }
+        p.withUnsafeBufferPointer { src in
+            g.withUnsafeBufferPointer { taps in
+                rows.withUnsafeMutableBufferPointer { r in
+                    for y in 0..<h {
+                        let inRow = y * w, outRow = y * ow
+                        for x in 0..<ow {
+                            var s = 0.0
+                            for t in 0..<k { s += taps[t] * src[inRow + x + t] }
+                            r[outRow + x] = s
+                        }
+                    }
+                }
+                out.withUnsafeMutableBufferPointer { o in
+                    rows.withUnsafeBufferPointer { r in
+                        for y in 0..<oh {
+                            let outRow = y * ow
+                            for t in 0..<k {
+                                let gt = taps[t], base = (y + t) * ow
+                                for x in 0..<ow { o[outRow + x] += gt * r[base + x] }
+                            }
+                        }
+                    }
+                }
             }
         }
         return out
