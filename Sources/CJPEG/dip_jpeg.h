@@ -135,11 +135,11 @@ static inline int dip_jpeg_decode(const unsigned char *data, size_t size, uint64
     return 0;
 }
 
-/// Encodes 8-bit grey (1 channel) or RGB (3 channels) pixels. quality 1...100; at 90 and above
+/// Encodes 8-bit grey (1 channel) or RGB (3 channels) pixels, baseline or progressive. quality 1...100; at 90 and above
 /// chroma is not subsampled (4:4:4, as ImageMagick does), below it is 4:2:0. On success *out is
 /// malloc'ed (caller frees) and 0 is returned.
 static inline int dip_jpeg_encode(const unsigned char *pixels, uint32_t width, uint32_t height,
-                                  int channels, int quality, unsigned char **out,
+                                  int channels, int quality, int progressive, unsigned char **out,
                                   size_t *outSize, char *message, size_t messageSize) {
     struct jpeg_compress_struct cinfo;
     dip_jpeg_error err;
@@ -169,6 +169,7 @@ static inline int dip_jpeg_encode(const unsigned char *pixels, uint32_t width, u
         cinfo.comp_info[0].h_samp_factor = 1;
         cinfo.comp_info[0].v_samp_factor = 1;
     }
+    if (progressive) jpeg_simple_progression(&cinfo);
     jpeg_start_compress(&cinfo, TRUE);
     size_t rowBytes = (size_t)width * (size_t)channels;
     while (cinfo.next_scanline < cinfo.image_height) {

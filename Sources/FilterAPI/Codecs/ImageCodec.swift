@@ -26,7 +26,7 @@ public enum ImageCodec {
             var source = MemoryBytes(bytes: bytes)
             do {
                 return try PNMDecoder.decode(&source, maxPixels: maxPixels).0
-            } catch let problem as PNMProblem {
+            } catch let problem as FormatProblem {
                 throw DipError.badImage(name, problem.message)
             }
         }
@@ -42,7 +42,8 @@ public enum ImageCodec {
         }
         switch format {
         case .png: return try PNGCodec.encode(image)
-        case .jpeg: return try JPEGCodec.encode(image, quality: options.jpegQuality)
+        case .jpeg: return try JPEGCodec.encode(image, quality: options.jpegQuality,
+                                                    progressive: options.jpegProgressive)
         case .tiff: return try TIFFCodec.encode(image, tileSize: options.tiffTileSize)
         case .pnm, .pam: return try PNMEncoder.encode(image, as: format)
         }

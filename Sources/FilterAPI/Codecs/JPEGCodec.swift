@@ -25,7 +25,7 @@ enum JPEGCodec {
                      pixels: samples)
     }
 
-    static func encode(_ image: Image, quality: Int) throws -> [UInt8] {
+    static func encode(_ image: Image, quality: Int, progressive: Bool) throws -> [UInt8] {
         let colour = image.colorChannels >= 3 ? 3 : 1
         var pixels = image.pixels
         if colour != image.channels {
@@ -46,7 +46,7 @@ enum JPEGCodec {
         var message = [CChar](repeating: 0, count: 256)
         let status = bytes.withUnsafeBufferPointer { buffer in
             dip_jpeg_encode(buffer.baseAddress, UInt32(image.width), UInt32(image.height),
-                            Int32(colour), Int32(max(1, min(100, quality))), &out, &size,
+                            Int32(colour), Int32(max(1, min(100, quality))), progressive ? 1 : 0, &out, &size,
                             &message, message.count)
         }
         guard status == 0, let out else {

@@ -6,7 +6,7 @@ enum PNMDecoder {
         let header = try PNMHeader.parse(&source)
         let (pixelCount, overflow) = header.width.multipliedReportingOverflow(by: header.height)
         guard !overflow, pixelCount <= maxPixels else {
-            throw PNMProblem("image is \(header.width)x\(header.height), more than the limit of \(maxPixels) pixels")
+            throw FormatProblem("image is \(header.width)x\(header.height), more than the limit of \(maxPixels) pixels")
         }
         let sampleCount = pixelCount * header.depth
         var pixels = [Float](repeating: 0, count: sampleCount)
@@ -46,7 +46,7 @@ enum PNMDecoder {
             var byte: UInt8
             while true {
                 guard let next = try source.byte(at: cursor) else {
-                    throw PNMProblem("truncated plain raster (\(index) of \(pixels.count) samples)")
+                    throw FormatProblem("truncated plain raster (\(index) of \(pixels.count) samples)")
                 }
                 if next == 0x0A, layout == nil { layout = previous == 0x20 ? .pam : .classic }
                 if PNMSyntax.isWhitespace(next) {
@@ -61,7 +61,7 @@ enum PNMDecoder {
             }
             if bitmap {
                 guard byte == UInt8(ascii: "0") || byte == UInt8(ascii: "1") else {
-                    throw PNMProblem("plain PBM raster has a character other than 0 or 1")
+                    throw FormatProblem("plain PBM raster has a character other than 0 or 1")
                 }
                 pixels[index] = byte == UInt8(ascii: "1") ? 0 : 1   // 1 is black
                 cursor += 1
@@ -76,10 +76,10 @@ enum PNMDecoder {
                 cursor += 1
                 previous = c
                 guard value <= maxval else {
-                    throw PNMProblem("sample value exceeds maxval \(maxval)")
+                    throw FormatProblem("sample value exceeds maxval \(maxval)")
                 }
             }
-            guard digits > 0 else { throw PNMProblem("plain raster has a non-numeric character") }
+            guard digits > 0 else { throw FormatProblem("plain raster has a non-numeric character") }
             pixels[index] = Float(value) / scale
         }
         if layout == nil {
@@ -137,12 +137,12 @@ enum PNMDecoder {
             }
         }
         guard let tooLarge else { throw truncated(&source, header: header) }
-        if tooLarge { throw PNMProblem("a sample value exceeds maxval \(maxval)") }
+        if tooLarge { throw FormatProblem("a sample value exceeds maxval \(maxval)") }
         return header.rasterOffset + count
     }
 
-    private static func truncated<S: ByteSource>(_ source: inout S, header: PNMHeader) -> PNMProblem {
+    private static func truncated<S: ByteSource>(_ source: inout S, header: PNMHeader) -> FormatProblem {
         let have = max(0, source.buffered - header.rasterOffset)
-        return PNMProblem("truncated: \(header.width)x\(header.height) raster needs \(header.rawRasterBytes) bytes, only \(have) present")
+        return FormatProblem("truncated: \(header.width)x\(header.height) raster needs \(header.rawRasterBytes) bytes, only \(have) present")
     }
 }

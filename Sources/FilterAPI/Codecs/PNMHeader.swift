@@ -18,7 +18,7 @@ struct PNMHeader {
     static func parse<S: ByteSource>(_ source: inout S) throws -> PNMHeader {
         guard try source.byte(at: 0) == UInt8(ascii: "P"), let digit = try source.byte(at: 1),
               digit >= UInt8(ascii: "1"), digit <= UInt8(ascii: "7") else {
-            throw PNMProblem("not a netpbm file (no P1–P7 magic number)")
+            throw FormatProblem("not a netpbm file (no P1–P7 magic number)")
         }
         let magic = Int(digit - UInt8(ascii: "0"))
         if magic == 7 { return try parsePAM(&source) }
@@ -31,10 +31,10 @@ struct PNMHeader {
         }
         // Exactly one whitespace character separates the header from the raster.
         guard let separator = try source.byte(at: cursor) else {
-            throw PNMProblem("truncated header")
+            throw FormatProblem("truncated header")
         }
         guard PNMSyntax.isWhitespace(separator) else {
-            throw PNMProblem("header is not followed by whitespace")
+            throw FormatProblem("header is not followed by whitespace")
         }
         let depth = (magic == 3 || magic == 6) ? 3 : 1
         let header = PNMHeader(magic: magic, width: width, height: height, depth: depth,
@@ -47,16 +47,16 @@ struct PNMHeader {
     private static func readHeaderInteger<S: ByteSource>(_ source: inout S, _ cursor: inout Int,
                                                          what: String) throws -> Int {
         while true {
-            guard cursor < maxHeaderBytes else { throw PNMProblem("header is too long") }
+            guard cursor < maxHeaderBytes else { throw FormatProblem("header is too long") }
             guard let byte = try source.byte(at: cursor) else {
-                throw PNMProblem("truncated header (no \(what))")
+                throw FormatProblem("truncated header (no \(what))")
             }
             if PNMSyntax.isWhitespace(byte) {
                 cursor += 1
             } else if byte == UInt8(ascii: "#") {
                 while let c = try source.byte(at: cursor), c != 0x0A, c != 0x0D {
                     cursor += 1
-                    guard cursor < maxHeaderBytes else { throw PNMProblem("header is too long") }
+                    guard cursor < maxHeaderBytes else { throw FormatProblem("header is too long") }
                 }
             } else {
                 break
@@ -68,11 +68,11 @@ struct PNMHeader {
             value = value * 10 + Int(byte - 0x30)
             digits += 1
             cursor += 1
-            guard value <= maxDimension else { throw PNMProblem("\(what) is absurdly large") }
+            guard value <= maxDimension else { throw FormatProblem("\(what) is absurdly large") }
         }
-        guard digits > 0 else { throw PNMProblem("header has no valid \(what)") }
+        guard digits > 0 else { throw FormatProblem("header has no valid \(what)") }
         if let next = try source.byte(at: cursor), !PNMSyntax.isWhitespace(next), next != UInt8(ascii: "#") {
-            throw PNMProblem("header has a malformed \(what)")
+            throw FormatProblem("header has a malformed \(what)")
         }
         return value
     }
@@ -84,14 +84,14 @@ struct PNMHeader {
         var tupleType: String?
         var sawEnd = false
         guard let first = try source.byte(at: cursor), PNMSyntax.isWhitespace(first) else {
-            throw PNMProblem("PAM magic number is not followed by a newline")
+            throw FormatProblem("PAM magic number is not followed by a newline")
         }
         while !sawEnd {
             var line: [UInt8] = []
             while true {
-                guard cursor < maxHeaderBytes else { throw PNMProblem("PAM header is too long") }
+                guard cursor < maxHeaderBytes else { throw FormatProblem("PAM header is too long") }
                 guard let byte = try source.byte(at: cursor) else {
-                    throw PNMProblem("truncated PAM header (no ENDHDR)")
+                    throw FormatProblem("truncated PAM header (no ENDHDR)")
                 }
                 cursor += 1
                 if byte == 0x0A { break }
@@ -111,15 +111,15 @@ struct PNMHeader {
             case "WIDTH", "HEIGHT", "DEPTH", "MAXVAL":
                 guard !rest.isEmpty, rest.utf8.allSatisfy(PNMSyntax.isDigit), rest.count <= 10,
                       let value = Int(rest), value <= maxDimension else {
-                    throw PNMProblem("PAM header has an invalid \(key) '\(rest.prefix(20))'")
+                    throw FormatProblem("PAM header has an invalid \(key) '\(rest.prefix(20))'")
                 }
                 fields[key] = value
             default:
-                throw PNMProblem("PAM header has an unknown keyword '\(key.prefix(20))'")
+                throw FormatProblem("PAM header has an unknown keyword '\(key.prefix(20))'")
             }
         }
         for key in ["WIDTH", "HEIGHT", "DEPTH", "MAXVAL"] where fields[key] == nil {
-            throw PNMProblem("PAM header has no \(key)")
+            throw FormatProblem("PAM header has no \(key)")
         }
         let header = PNMHeader(magic: 7, width: fields["WIDTH"] ?? 0, height: fields["HEIGHT"] ?? 0,
                                depth: fields["DEPTH"] ?? 0, maxval: fields["MAXVAL"] ?? 0,
@@ -130,13 +130,13 @@ struct PNMHeader {
 
     private func validate() throws {
         guard width > 0, height > 0 else {
-            throw PNMProblem("image has zero width or height (\(width)x\(height))")
+            throw FormatProblem("image has zero width or height (\(width)x\(height))")
         }
         guard maxval >= 1, maxval <= 65535 else {
-            throw PNMProblem("maxval \(maxval) is outside 1...65535")
+            throw FormatProblem("maxval \(maxval) is outside 1...65535")
         }
         guard depth >= 1, depth <= 4 else {
-            throw PNMProblem("PAM depth \(depth) is not supported (1–4 channels)")
+            throw FormatProblem("PAM depth \(depth) is not supported (1–4 channels)")
         }
     }
 
@@ -150,8 +150,8 @@ struct PNMHeader {
     }
 }
 
-/// A problem found while parsing netpbm data, before the input's name is known.
-struct PNMProblem: Error {
+/// A problem found while parsing or framing image data, before the input's name is attached.
+struct FormatProblem: Error {
     let message: String
     init(_ message: String) { self.message = message }
 }

@@ -1,5 +1,0 @@
-import XCTest
-
-final class FilterAPITestsPlaceholder: XCTestCase {
-    func testBuilds() { XCTAssertTrue(true) }
-}
