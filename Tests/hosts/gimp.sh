@@ -1,0 +1,85 @@
+# Tests/hosts/gimp.sh — sourced by run.sh: builds examples/gimp and runs it in headless GIMP 2.10.
+# GIMP exits 0 even when a batch command fails, so each case is judged by its output file and the
+# log, never by the exit code.
+
+gimp_tests() {
+    local G=$WORK/gimp PROFILE=$WORK/gimp/profile
+    mkdir -p "$PROFILE/plug-ins/dip-gimp" "$PROFILE/gradients"   # gradients: keeps a fresh profile quiet
+    if ! command -v gimp-console > /dev/null; then skip "GIMP: gimp-console is not installed"; return; fi
+    if ! make -s -C examples/gimp OUT="$PROFILE/plug-ins/dip-gimp" CFLAGS="-O2 -Wall -Wextra -Wno-unused-parameter -Werror" \
+            > "$G/build.log" 2>&1; then
+        fail "GIMP: build examples/gimp plug-in"; show "$G/build.log"; return
+    fi
+    pass "GIMP: build examples/gimp plug-in against pkg-config dip"
+    cp "$WORK/in.png" "$G/in.png"
+    convert -size 64x64 -seed 1 plasma:fractal -depth 8 "PNG24:$G/big.png"
+
+    # One gimp-console run; each case loads, filters and saves to its own file.
+    local load='(img (car (gimp-file-load RUN-NONINTERACTIVE "@IN@" "@IN@"))) (drw (car (gimp-image-get-active-drawable img)))'
+    local save='(gimp-file-save RUN-NONINTERACTIVE img (car (gimp-image-get-active-drawable img)) "@OUT@" "@OUT@") (gimp-image-delete img)'
+    local batch=() case
+    gimp_case() {  # gimp_case IN OUT 'scheme calls using img/drw'
+        local l=${load//@IN@/$1} s=${save//@OUT@/$2}
+        batch+=(-b "(let* ($l) $3 $s)")
+    }
+    gimp_case in.png copy.png '(plug-in-dip-run RUN-NONINTERACTIVE img drw "copy")'
+    gimp_case in.png bad.png '(plug-in-dip-run RUN-NONINTERACTIVE img drw "no-such-filter --x 1")'
+    has resize && gimp_case in.png resize.png '(plug-in-dip-run RUN-NONINTERACTIVE img drw "resize --scale 2")'
+    local over="iterations=3 steps=3 num-iter=3 iters=3 iter=3"
+    has denoise && gimp_case big.png denoise.png "(plug-in-dip-denoise RUN-NONINTERACTIVE img drw $("$WORK/scm_args" denoise $over))"
+    has inpaint && gimp_case big.png inpaint.png "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 16 16 24 24) (plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"
+    has inpaint && gimp_case big.png inpaint-nosel.png "(plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"
+    has sr && gimp_case big.png sr.png "(plug-in-dip-sr RUN-NONINTERACTIVE img drw $("$WORK/scm_args" sr $over))"
+    (cd "$G" && GIMP2_DIRECTORY="$PROFILE" timeout 300 gimp-console -i -d -f "${batch[@]}" -b '(gimp-quit 0)' \
+        > "$G/gimp.log" 2>&1)
+    local rc=$? log=$G/gimp.log
+    [ $rc -eq 124 ] && { fail "GIMP: gimp-console timed out after 300 s"; show "$log"; }
+
+    if [ -f "$G/copy.png" ] && [ "$(compare -metric AE "$G/in.png" "$G/copy.png" null: 2>&1)" = 0 ]; then
+        pass "GIMP: plug-in-dip-run \"copy\" leaves every pixel unchanged"
+    else
+        fail "GIMP: plug-in-dip-run \"copy\""; show "$log"
+    fi
+    if [ ! -f "$G/bad.png" ] && grep -q "plug-in-dip-run failed: dip: no-such-filter: unknown filter" "$log"; then
+        pass "GIMP: an unknown filter fails the procedure with dip's message"
+    else
+        fail "GIMP: an unknown filter fails the procedure with dip's message"; show "$log"
+    fi
+    if has resize; then
+        dip-pipe --quiet --input "$G/in.png" --output "$G/resize-ref.png" resize --scale 2 2> "$G/ref.err"
+        local size psnr
+        size=$(identify -format '%wx%h' "$G/resize.png" 2>/dev/null)
+        psnr=$(compare -metric PSNR "$G/resize.png" "$G/resize-ref.png" null: 2>&1)
+        if [ "$size" = 64x48 ] && awk -v p="$psnr" 'BEGIN { exit !(p == "inf" || p + 0 > 45) }'; then
+            pass "GIMP: plug-in-dip-run \"resize --scale 2\" scales the image to 64x48, as dip-pipe does (PSNR $psnr)"
+        else
+            fail "GIMP: plug-in-dip-run \"resize --scale 2\" (size '$size', PSNR vs dip-pipe '$psnr')"; show "$log"
+        fi
+    else
+        skip "GIMP: resize through the plug-in: filter resize is not registered yet"
+    fi
+    if has denoise; then
+        check "GIMP: plug-in-dip-denoise writes a 64x64 result" \
+            [ "$(identify -format '%wx%h' "$G/denoise.png" 2>/dev/null)" = 64x64 ]
+    else
+        skip "GIMP: plug-in-dip-denoise: filter denoise is not registered yet"
+    fi
+    if has inpaint; then
+        local outside
+        outside=$(compare -metric AE -extract 16x16+0+0 "$G/big.png" "$G/inpaint.png" null: 2>&1)
+        check "GIMP: plug-in-dip-inpaint fills the selection (result written, AE outside it: $outside)" \
+            [ -f "$G/inpaint.png" ]
+        check "GIMP: plug-in-dip-inpaint without a selection fails with a message" \
+            bash -c "[ ! -f '$G/inpaint-nosel.png' ] && grep -q 'nothing is selected' '$log'"
+    else
+        skip "GIMP: plug-in-dip-inpaint: filter inpaint is not registered yet"
+    fi
+    if has sr; then
+        local w
+        w=$(identify -format '%w' "$G/sr.png" 2>/dev/null)
+        check "GIMP: plug-in-dip-sr enlarges the image (width ${w:-none})" [ "${w:-0}" -gt 64 ]
+    else
+        skip "GIMP: plug-in-dip-sr: filter sr is not registered yet"
+    fi
+}
+gimp_tests

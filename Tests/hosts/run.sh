@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Tests/hosts/run.sh — builds libdip (release), installs it with dip.h and dip.pc into a prefix under
+# the build directory, and tests it inside real C hosts: a C program (plain and under valgrind), the
+# C example, the GIMP 2.10 plug-in (headless gimp-console) and the ImageMagick 6 -process module and
+# delegates. Prints one PASS/FAIL/SKIP line per check and ends with "N passed, N failed[, N skipped]";
+# exits non-zero if anything failed. Checks that need a filter not registered yet are skipped.
+#
+# Environment: DIP_SCRATCH  SwiftPM scratch path (default: .build, as `swift build` uses)
+#              DIP_SKIP_BUILD=1  use the products already in $DIP_SCRATCH/release
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SCRATCH=${DIP_SCRATCH:-$ROOT/.build}
+case $SCRATCH in /*) ;; *) SCRATCH=$ROOT/$SCRATCH ;; esac
+WORK=$SCRATCH/hosts-test
+PREFIX=$WORK/prefix
+PASSED=0 FAILED=0 SKIPPED=0
+
+pass() { PASSED=$((PASSED + 1)); echo "PASS: $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
+skip() { SKIPPED=$((SKIPPED + 1)); echo "SKIP: $*"; }
+check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+summary() {
+    local line="$PASSED passed, $FAILED failed"
+    [ "$SKIPPED" -gt 0 ] && line="$line, $SKIPPED skipped"
+    echo "$line"
+    [ "$FAILED" -eq 0 ]
+    exit $?
+}
+# Prints the last lines of a log, indented, after a failure.
+show() { sed -n '1,40p' "$1" | sed 's/^/    | /'; }
+
+rm -rf "$WORK" && mkdir -p "$WORK"
+cd "$ROOT" || exit 1
+
+# --- build and install --------------------------------------------------------------------------
+if [ "${DIP_SKIP_BUILD:-0}" != 1 ]; then
+    for product in dip dip-pipe; do
+        if swift build --scratch-path "$SCRATCH" -c release --product "$product" > "$WORK/build-$product.log" 2>&1; then
+            pass "swift build -c release --product $product"
+        else
+            fail "swift build -c release --product $product"; tail -20 "$WORK/build-$product.log"
+            [ "$product" = dip ] && summary
+        fi
+    done
+fi
+PRODUCTS=$SCRATCH/release
+if ! examples/c/install.sh "$PREFIX" "$PRODUCTS" > "$WORK/install.log" 2>&1; then
+    fail "install libdip into $PREFIX"; show "$WORK/install.log"; summary
+fi
+export PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+export PATH=$PRODUCTS:$PATH
+header_version=$(sed -n 's/^#define DIP_VERSION *"\(.*\)"/\1/p' Sources/CBridge/include/dip.h)
+check "pkg-config dip gives version $header_version" [ "$(pkg-config --modversion dip)" = "$header_version" ]
+
+# --- the shared library --------------------------------------------------------------------------
+LIB=$PREFIX/lib/libdip.so
+grep -o '\bdip_[a-z_]*(' Sources/CBridge/include/dip.h | tr -d '(' | sort -u > "$WORK/header-functions"
+nm -D --defined-only "$LIB" | awk '$2 ~ /^[A-Z]$/ { print $3 }' | sort -u > "$WORK/exported"
+if cmp -s "$WORK/header-functions" "$WORK/exported"; then
+    pass "libdip.so exports exactly the $(wc -l < "$WORK/exported") functions of dip.h"
+else
+    fail "libdip.so exports differ from dip.h (< header, > library)"; diff "$WORK/header-functions" "$WORK/exported" | sed 's/^/    | /'
+fi
+check "libdip.so needs no Swift runtime libraries (linked statically)" \
+    bash -c "! ldd '$LIB' | grep -q -i swift"
+
+# --- C: the API test, plain and under valgrind ---------------------------------------------------
+CFLAGS_STRICT="-std=c11 -Wall -Wextra -Werror -O1 -g"
+if gcc $CFLAGS_STRICT Tests/hosts/c/dip_test.c $(pkg-config --cflags --libs dip) -lpthread -lm \
+       -o "$WORK/dip_test" > "$WORK/cc.log" 2>&1; then
+    pass "gcc dip_test.c \$(pkg-config --cflags --libs dip)"
+    if "$WORK/dip_test" > "$WORK/dip_test.log" 2>&1; then
+        pass "C API test: $(tail -1 "$WORK/dip_test.log")"
+    else
+        fail "C API test"; grep -v '^ok' "$WORK/dip_test.log" | sed 's/^/    | /'
+    fi
+    grep '^skip' "$WORK/dip_test.log" | while read -r line; do echo "SKIP: C API test: ${line#skip - }"; done
+    SKIPPED=$((SKIPPED + $(grep -c '^skip' "$WORK/dip_test.log")))
+    # definitely/indirectly lost from dip must be 0; "possibly lost"/"still reachable" are the Swift
+    # runtime's one-time allocations (metadata caches, per-thread state) and are not errors.
+    if valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+            --errors-for-leak-kinds=definite,indirect "$WORK/dip_test" > "$WORK/valgrind.log" 2>&1 &&
+       grep -q 'definitely lost: 0 bytes\|All heap blocks were freed' "$WORK/valgrind.log" &&
+       grep -q 'ERROR SUMMARY: 0 errors' "$WORK/valgrind.log"; then
+        pass "C API test under valgrind: no invalid accesses, nothing definitely lost"
+    else
+        fail "C API test under valgrind"; grep '==[0-9]*==' "$WORK/valgrind.log" | tail -40 | sed 's/^/    | /'
+    fi
+else
+    fail "gcc dip_test.c"; show "$WORK/cc.log"
+fi
+
+# --- C example ----------------------------------------------------------------------------------
+convert -size 32x24 gradient:red-blue -depth 8 "PNG24:$WORK/in.png"   # PNG24: not palette
+convert "$WORK/in.png" -depth 8 "$WORK/in.ppm"
+if gcc -std=c11 -Wall -Wextra -Werror examples/c/dip-run.c $(pkg-config --cflags --libs dip) -o "$WORK/dip-run" 2>"$WORK/cc-example.log"; then
+    "$WORK/dip-run" copy "$WORK/in.ppm" "$WORK/copy.ppm" 2>/dev/null
+    check "examples/c dip-run copy is exact" cmp -s "$WORK/in.ppm" "$WORK/copy.ppm"
+    if "$WORK/dip-run" "no-such-filter" "$WORK/in.ppm" "$WORK/x.ppm" 2> "$WORK/dip-run.err"; then
+        fail "examples/c dip-run reports an unknown filter"
+    else
+        check "examples/c dip-run reports an unknown filter" grep -q "no-such-filter: unknown filter" "$WORK/dip-run.err"
+    fi
+else
+    fail "gcc examples/c/dip-run.c"; show "$WORK/cc-example.log"
+fi
+
+# Filters present in this build of libdip.
+gcc -std=c11 -Werror Tests/hosts/c/scm_args.c $(pkg-config --cflags --libs dip) -o "$WORK/scm_args"
+has() { "$WORK/scm_args" "$1" > /dev/null 2>&1; }
+
+# --- GIMP 2.10 ----------------------------------------------------------------------------------
+. "$ROOT/Tests/hosts/gimp.sh"
+# --- ImageMagick 6 ------------------------------------------------------------------------------
+. "$ROOT/Tests/hosts/imagemagick.sh"
+
+summary
