@@ -14,7 +14,7 @@ public final class DownscaleFilter: Filter {
     public static let summary = "Shrink by an integer factor with DIP's Lanczos2 SR downsampler"
     public static let details = """
         Output is exactly floor(W/N) x floor(H/N): sides that are not multiples of N are centre-cropped
-        to the largest multiple first. This is the forward model of `super-resolve`.
+        to the largest multiple first. This is the forward model of DIP super-resolution.
         """
     public static let parameters: [ParameterSpec] = [
         ParameterSpec("factor", .int(2...8), default: .int(4), help: "Downscaling factor N (2-8)"),

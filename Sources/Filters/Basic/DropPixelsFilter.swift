@@ -12,6 +12,12 @@ import FilterAPI
 public final class DropPixelsFilter: Filter {
     public static let name = "drop-pixels"
     public static let summary = "Drop a random fraction of pixels (seeded), optionally writing the mask"
+    public static let details = """
+        Each pixel is dropped independently with probability F (so about F of them, not exactly F).
+        A dropped pixel becomes 0 in every colour channel; alpha is untouched. --mask-out FILE writes
+        the mask as 8-bit grey (255 kept, 0 dropped), atomically, format from the extension (PNG
+        otherwise); with several images in a stream it holds the last image's mask.
+        """
     public static let parameters: [ParameterSpec] = [
         ParameterSpec("fraction", .double(0...1), default: .double(0.5),
                       help: "Probability that each pixel is dropped (set to 0)"),

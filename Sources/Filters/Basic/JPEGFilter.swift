@@ -10,6 +10,10 @@ import FilterAPI
 public final class JPEGFilter: Filter {
     public static let name = "jpeg"
     public static let summary = "Round-trip through JPEG at --quality Q (for artifact-removal tests)"
+    public static let details = """
+        Encodes with libjpeg-turbo at --quality and decodes again. Grey stays grey; alpha is not
+        coded and passes through unchanged; the output keeps the input's sample format.
+        """
     public static let parameters: [ParameterSpec] = [
         ParameterSpec("quality", .int(1...100), default: .int(75), help: "JPEG quality (1 = worst, 100 = best)"),
     ]
