@@ -1,0 +1,123 @@
+import ArgumentParser
+import FilterAPI
+import Filters
+import Foundation
+
+/// `dip-pipe [global options] FILTER [--param value]... [! FILTER ...]`: reads images (one or a
+/// stream), runs the chain on each, writes each result as soon as it is done.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dip-pipe",
+        abstract: "Deep Image Prior restoration filters for pipes.",
+        usage: "dip-pipe [global options] FILTER [--param value]... [! FILTER [--param value]...]...")
+
+    @Option(help: "Read images from FILE instead of stdin ('-' = stdin).")
+    var input: String = "-"
+
+    @Option(help: "Write to FILE instead of stdout ('-' = stdout); written atomically.")
+    var output: String = "-"
+
+    @Option(help: "Output format: png, tiff, jpeg, pnm or pam (default: --output's extension, else the input's).")
+    var format: String?
+
+    @Option(help: "JPEG output quality, 1...100.")
+    var quality: Int = 92
+
+    @Option(help: "Seed for every random draw; same input, parameters and seed give the same output.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Largest image (width × height) accepted or produced.")
+    var maxPixels: Int = FilterContext.defaultMaxPixels
+
+    @Flag(help: "No progress output (same as --progress none).")
+    var quiet = false
+
+    @Option(help: "Progress on stderr: text, json or none.")
+    var progress: String = "text"
+
+    @Argument(parsing: .captureForPassthrough, help: "The filter chain.")
+    var chain: [String] = []
+
+    func run() throws {
+        reportingErrors { try execute() }
+    }
+
+    private func execute() throws {
+        guard let mode = ProgressMode(rawValue: progress) else {
+            throw DipError.badParameter("--progress", "'\(progress)' is not one of text, json, none")
+        }
+        guard (1...100).contains(quality) else {
+            throw DipError.badParameter("--quality", "\(quality) is out of range 1...100")
+        }
+        guard maxPixels > 0 else { throw DipError.badParameter("--max-pixels", "must be positive") }
+        let explicitFormat = try format.map { name -> ImageFormat in
+            guard let f = ImageFormat(rawValue: name.lowercased()) ?? (name.lowercased() == "jpg" ? .jpeg : nil)
+                ?? (name.lowercased() == "tif" ? .tiff : nil) else {
+                throw DipError.badParameter("--format", "'\(name)' is not one of png, tiff, jpeg, pnm, pam")
+            }
+            return f
+        }
+        let pipeline = try Chain(arguments: chain, registry: Usage.registry)
+        let extras = try loadExtraImages(pipeline)
+
+        let printer = ProgressPrinter(mode: quiet ? .none : mode)
+        let context = FilterContext(seed: seed, maxPixels: maxPixels, progress: printer.callback())
+        var options = EncodeOptions()
+        options.jpegQuality = quality
+
+        let reader: ImageStreamReader
+        if input == "-" {
+            reader = ImageStreamReader(fileDescriptor: 0, name: "stdin", maxPixels: maxPixels)
+        } else {
+            let fd = open(input, O_RDONLY)
+            guard fd >= 0 else {
+                throw DipError.badImage(input, "cannot open (\(String(cString: strerror(errno))))")
+            }
+            reader = ImageStreamReader(fileDescriptor: fd, name: input, maxPixels: maxPixels)
+        }
+        let sink = try OutputSink(path: output)
+        let outputFormat = explicitFormat ?? (output == "-" ? nil : ImageFormat.fromExtension(output))
+        let sourceName = input == "-" ? "stdin" : input
+
+        var count = 0
+        do {
+            while let image = try reader.next() {
+                count += 1
+                printer.imageIndex = count
+                let name = count == 1 ? sourceName : "\(sourceName) image \(count)"
+                let result = try pipeline.run(image, name: name, extras: extras, context: context)
+                printer.finishLine()
+                let format = outputFormat ?? reader.lastFormat ?? .png
+                try sink.write(result, as: format, options: options)
+            }
+            guard count > 0 else { throw DipError.badImage(sourceName, "no image in the input") }
+            try sink.finish()
+        } catch {
+            printer.finishLine()
+            // Images already written stay valid: a file output keeps the complete ones.
+            if count > 1 { try? sink.finish() } else { sink.abandon() }
+            throw error
+        }
+    }
+
+    /// Loads each `.image` parameter's file once (a mask, a flash image), per chain stage.
+    private func loadExtraImages(_ pipeline: Chain) throws -> [[String: (image: Image, source: String)]] {
+        var extras = [[String: (image: Image, source: String)]](repeating: [:], count: pipeline.filters.count)
+        var cache: [String: Image] = [:]
+        for entry in pipeline.imageInputs {
+            let path = entry.value
+            let image: Image
+            if let cached = cache[path] {
+                image = cached
+            } else {
+                guard path != "-" else {
+                    throw DipError.badParameter("--\(entry.parameter)", "stdin carries the main image; give a file")
+                }
+                image = try ImageCodec.read(path: path, maxPixels: maxPixels)
+                cache[path] = image
+            }
+            extras[entry.filter][entry.parameter] = (image, path)
+        }
+        return extras
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import XCTest
+
+/// Bad input: one line on stderr naming the input and the problem, non-zero exit, no trap, and no
+/// output file left behind.
+final class CLIBadInputTests: XCTestCase {
+    private func assertCleanFailure(_ args: [String], stdin: Data = Data(), mentions: [String],
+                                    file: StaticString = #filePath, line: UInt = #line) throws {
+        let dir = try CLI.tempDir(self)
+        let out = dir + "/out.png"
+        let r = try CLI.dip(["--output", out] + args, stdin: stdin)
+        XCTAssertNotEqual(r.status, 0, "should fail: \(args)", file: file, line: line)
+        XCTAssertLessThan(r.status, 128, "crashed (signal) on \(args): \(r.stderr)", file: file, line: line)
+        let lines = r.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, "want one line, got: \(r.stderr)", file: file, line: line)
+        for word in mentions {
+            XCTAssertTrue(r.stderr.contains(word), "'\(word)' not in: \(r.stderr)", file: file, line: line)
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir)
+        XCTAssertEqual(left, [], "output left behind: \(left)", file: file, line: line)
+    }
+
+    func testTruncatedImage() throws {
+        try assertCleanFailure(["copy"], stdin: Fixture.ppm().prefix(40), mentions: ["stdin"])
+    }
+
+    func testCorruptPNG() throws {
+        let png = try CLI.dip(["--format", "png", "copy"], stdin: Fixture.ppm()).stdout
+        var bad = png
+        for i in stride(from: 60, to: min(bad.count, 200), by: 3) { bad[i] ^= 0x5A }
+        try assertCleanFailure(["copy"], stdin: bad, mentions: ["stdin"])
+    }
+
+    func testHeaderLyingAboutSize() throws {
+        var lie = Array("P6\n4000 4000\n255\n".utf8)
+        lie += [UInt8](repeating: 7, count: 1000)
+        try assertCleanFailure(["copy"], stdin: Data(lie), mentions: ["stdin"])
+    }
+
+    func testZeroSizeImage() throws {
+        try assertCleanFailure(["copy"], stdin: Data("P6\n0 0\n255\n".utf8), mentions: ["stdin"])
+    }
+
+    func testAbsurdDimensionsAreCappedBeforeAllocating() throws {
+        try assertCleanFailure(["copy"], stdin: Data("P6\n999999999 999999999\n255\n".utf8), mentions: ["stdin"])
+        try assertCleanFailure(["--max-pixels", "100", "copy"], stdin: Fixture.ppm(), mentions: ["stdin"])
+    }
+
+    func testUnknownFormat() throws {
+        try assertCleanFailure(["copy"], stdin: Data("hello, this is not an image\n".utf8), mentions: ["stdin"])
+    }
+
+    func testEmptyInput() throws {
+        try assertCleanFailure(["copy"], stdin: Data(), mentions: ["stdin"])
+    }
+
+    func testMissingInputFile() throws {
+        try assertCleanFailure(["--input", "/nonexistent/x.png", "copy"], mentions: ["/nonexistent/x.png"])
+    }
+
+    func testUnknownFilter() throws {
+        try assertCleanFailure(["frobnicate"], stdin: Fixture.ppm(), mentions: ["frobnicate", "unknown filter"])
+    }
+
+    func testUnknownParameter() throws {
+        try assertCleanFailure(["add-noise", "--sigmaa", "3"], stdin: Fixture.ppm(), mentions: ["--sigmaa"])
+    }
+
+    func testOutOfRangeAndNaNValues() throws {
+        try assertCleanFailure(["add-noise", "--sigma", "-4"], stdin: Fixture.ppm(), mentions: ["--sigma"])
+        try assertCleanFailure(["add-noise", "--sigma", "nan"], stdin: Fixture.ppm(), mentions: ["--sigma"])
+        try assertCleanFailure(["resize", "--scale", "0"], stdin: Fixture.ppm(), mentions: ["--scale"])
+        try assertCleanFailure(["--progress", "loud", "copy"], stdin: Fixture.ppm(), mentions: ["--progress"])
+        try assertCleanFailure(["--format", "gif", "copy"], stdin: Fixture.ppm(), mentions: ["--format"])
+    }
+
+    func testEmptyChainStage() throws {
+        try assertCleanFailure(["copy", "!"], stdin: Fixture.ppm(), mentions: ["!"])
+    }
+
+    func testMissingMaskFile() throws {
+        let names = String(decoding: try CLI.dip(["list", "--names"]).stdout, as: UTF8.self)
+        guard names.split(separator: "\n").contains("inpaint") else { throw XCTSkip("inpaint not registered yet") }
+        try assertCleanFailure(["inpaint", "--mask", "/nonexistent/mask.png"], stdin: Fixture.ppm(),
+                               mentions: ["/nonexistent/mask.png"])
+    }
+
+    func testMaskOfAnotherSize() throws {
+        let names = String(decoding: try CLI.dip(["list", "--names"]).stdout, as: UTF8.self)
+        guard names.split(separator: "\n").contains("inpaint") else { throw XCTSkip("inpaint not registered yet") }
+        let dir = try CLI.tempDir(self)
+        try Fixture.pgm(width: 10, height: 10).write(to: URL(fileURLWithPath: dir + "/mask.pgm"))
+        try assertCleanFailure(["inpaint", "--mask", dir + "/mask.pgm", "--iters", "2"], stdin: Fixture.ppm(),
+                               mentions: ["mask"])
+    }
+}
