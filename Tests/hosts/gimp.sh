@@ -25,7 +25,7 @@ gimp_tests() {
     gimp_case in.png copy.png '(plug-in-dip-run RUN-NONINTERACTIVE img drw "copy")'
     gimp_case in.png bad.png '(plug-in-dip-run RUN-NONINTERACTIVE img drw "no-such-filter --x 1")'
     has resize && gimp_case in.png resize.png '(plug-in-dip-run RUN-NONINTERACTIVE img drw "resize --scale 2")'
-    local over="iterations=3 steps=3 num-iter=3 iters=3 iter=3"
+    local over=$SHORT_RUN
     has denoise && gimp_case big.png denoise.png "(plug-in-dip-denoise RUN-NONINTERACTIVE img drw $("$WORK/scm_args" denoise $over))"
     has inpaint && gimp_case big.png inpaint.png "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 16 16 24 24) (plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"
     has inpaint && gimp_case big.png inpaint-nosel.png "(plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"

@@ -3,6 +3,8 @@
 ** filter's non-file parameters, in order) from libdip's own parameter descriptions, so the GIMP test
 ** follows the filters as they change. Usage: scm_args FILTER [name=value]... ; defaults are used
 ** for parameters not given (-1 / "" where dip declares none). Exits 3 if libdip has no FILTER.
+** With --cli first, prints instead only the given name=value pairs that FILTER declares, as
+** dip-pipe options ("--name value"), so tests can shorten runs without knowing every filter's names.
 */
 #include <dip.h>
 
@@ -10,10 +12,24 @@
 #include <string.h>
 
 int main(int argc, char **argv) {
+    int cli = argc > 1 && strcmp(argv[1], "--cli") == 0;
+    argv += cli;
+    argc -= cli;
     if (argc < 2) return 2;
     const char *f = argv[1];
     int n = dip_filter_param_count(f);
     if (n < 0) return 3;
+    if (cli) {
+        for (int a = 2; a < argc; a++) {
+            const char *eq = strchr(argv[a], '=');
+            for (int i = 0; eq && i < n; i++)
+                if (strlen(dip_filter_param_name(f, i)) == (size_t)(eq - argv[a]) &&
+                    strncmp(argv[a], dip_filter_param_name(f, i), (size_t)(eq - argv[a])) == 0)
+                    printf(" --%s %s", dip_filter_param_name(f, i), eq + 1);
+        }
+        printf("\n");
+        return 0;
+    }
     for (int i = 0; i < n; i++) {
         const char *name = dip_filter_param_name(f, i), *type = dip_filter_param_type(f, i);
         const char *value = dip_filter_param_default(f, i);

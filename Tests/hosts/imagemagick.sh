@@ -1,0 +1,110 @@
+# Tests/hosts/imagemagick.sh — sourced by run.sh: builds the ImageMagick 6 -process module
+# (examples/imagemagick) and runs it and the dip-pipe delegates through `convert`.
+
+imagemagick_tests() {
+    local M=$WORK/imagemagick
+    mkdir -p "$M"
+    if ! command -v convert > /dev/null; then skip "ImageMagick: convert is not installed"; return; fi
+    if ! make -s -C examples/imagemagick OUT="$M" CFLAGS="-O2 -Wall -Wextra -Werror" > "$M/build.log" 2>&1; then
+        fail "ImageMagick: build examples/imagemagick module"; show "$M/build.log"; return
+    fi
+    pass "ImageMagick: build the -process module dip.so (+ dip.la) against pkg-config dip"
+    # MAGICK_CODER_FILTER_PATH replaces the system filter path, so list both.
+    local system
+    system=$(ls -d /usr/lib/*/ImageMagick-6*/modules-Q16*/filters 2>/dev/null | head -1)
+    export MAGICK_CODER_FILTER_PATH=$M${system:+:$system}
+    local in=$WORK/in.png
+
+    convert "$in" -process "dip copy" "$M/copy.png" 2> "$M/copy.err"
+    check "ImageMagick: -process \"dip copy\" leaves every pixel unchanged" \
+        [ "$(compare -metric AE "$in" "$M/copy.png" null: 2>&1)" = 0 ]
+    convert "$in" -colorspace gray -process "dip copy" "$M/grey.png" 2> /dev/null
+    check "ImageMagick: a grey image stays grey" \
+        [ "$(identify -format '%[channels]' "$M/grey.png" 2>/dev/null)" = gray ]
+    if convert "$in" -process "dip no-such-filter --x 1" "$M/bad.png" 2> "$M/bad.err"; then
+        fail "ImageMagick: an unknown filter is an error"
+    else
+        check "ImageMagick: an unknown filter fails convert with dip's message" \
+            grep -q "no-such-filter: unknown filter" "$M/bad.err"
+    fi
+    if convert "$in" -process "dip" "$M/empty.png" 2> "$M/empty.err"; then
+        fail "ImageMagick: -process \"dip\" without a filter is an error"
+    else
+        check "ImageMagick: -process \"dip\" without a filter explains the syntax" grep -q "no filter given" "$M/empty.err"
+    fi
+    if has resize; then
+        convert "$in" -process "dip resize --scale 2" "$M/resize.png" 2> "$M/resize.err"
+        dip-pipe --quiet --input "$in" --output "$M/resize-ref.png" resize --scale 2 2> /dev/null
+        local size psnr
+        size=$(identify -format '%wx%h' "$M/resize.png" 2>/dev/null)
+        psnr=$(compare -metric PSNR "$M/resize.png" "$M/resize-ref.png" null: 2>&1)
+        if [ "$size" = 64x48 ] && awk -v p="$psnr" 'BEGIN { exit !(p == "inf" || p + 0 > 45) }'; then
+            pass "ImageMagick: -process \"dip resize --scale 2\" gives 64x48, as dip-pipe does (PSNR $psnr)"
+        else
+            fail "ImageMagick: -process \"dip resize --scale 2\" (size '$size', PSNR vs dip-pipe '$psnr')"; show "$M/resize.err"
+        fi
+        convert "$in" "$in" -process "dip=resize --scale 0.5 ! copy" "$M/pair-%d.png" 2> "$M/pair.err"
+        check "ImageMagick: \"dip=CHAIN\" form, every image of the list is filtered" \
+            [ "$(identify -format '%wx%h ' "$M/pair-0.png" "$M/pair-1.png" 2>/dev/null)" = "16x12 16x12 " ]
+    else
+        skip "ImageMagick: -process with resize: filter resize is not registered yet"
+    fi
+    if has add-noise; then
+        convert "$in" -process "dip add-noise --sigma 25 --seed 4" "$M/noise1.png" 2> /dev/null
+        convert "$in" -process "dip add-noise --sigma 25 --seed 4" "$M/noise2.png" 2> /dev/null
+        local psnr
+        psnr=$(compare -metric PSNR "$in" "$M/noise1.png" null: 2>&1)
+        check "ImageMagick: -process \"dip add-noise --sigma 25 --seed 4\" adds repeatable noise (PSNR $psnr)" \
+            bash -c "[ \"\$(compare -metric AE '$M/noise1.png' '$M/noise2.png' null: 2>&1)\" = 0 ] &&
+                     awk -v p='$psnr' 'BEGIN { exit !(p + 0 > 15 && p + 0 < 30) }'"
+    else
+        skip "ImageMagick: -process with add-noise: filter add-noise is not registered yet"
+    fi
+    if has inpaint; then
+        convert "$in" -alpha set -region 8x8+4+4 -alpha transparent +region "$M/holed.png"
+        convert "$M/holed.png" -alpha extract "$M/mask.png"
+        convert "$in" "$M/mask.png" -process "dip inpaint --mask input2 $("$WORK/scm_args" --cli inpaint $SHORT_RUN)" "$M/inpaint.png" 2> "$M/inpaint.err"
+        check "ImageMagick: -process inpaint takes the mask as the next image" [ -f "$M/inpaint.png" ]
+    else
+        skip "ImageMagick: -process inpaint with a mask image: filter inpaint is not registered yet"
+    fi
+
+    # Delegates: convert dipNAME:in.png runs dip-pipe (from PATH), found through MAGICK_CONFIGURE_PATH.
+    export MAGICK_CONFIGURE_PATH=$ROOT/examples/imagemagick
+    if ! command -v dip-pipe > /dev/null; then
+        fail "ImageMagick delegates: dip-pipe is not built"; return
+    fi
+    convert "dipcopy:$in" "$M/dcopy.png" 2> "$M/dcopy.err"
+    check "ImageMagick delegate: convert dipcopy:in.png runs dip-pipe copy" \
+        [ "$(compare -metric AE "$in" "$M/dcopy.png" null: 2>&1)" = 0 ]
+    if convert "dipcopy:$M/missing.png" "$M/dmissing.png" 2> "$M/dmissing.err"; then
+        fail "ImageMagick delegate: a missing input is an error"
+    else
+        check "ImageMagick delegate: a missing input fails with dip-pipe's message" grep -q "dip-pipe: .*missing.png" "$M/dmissing.err"
+    fi
+    if has add-noise; then
+        convert "dipnoise:$in" "$M/dnoise.png" 2> "$M/dnoise.err"
+        local psnr
+        psnr=$(compare -metric PSNR "$in" "$M/dnoise.png" null: 2>&1)
+        check "ImageMagick delegate: dipnoise:in.png adds sigma-25 noise (PSNR $psnr)" \
+            awk -v p="$psnr" 'BEGIN { exit !(p + 0 > 15 && p + 0 < 30) }'
+    else
+        skip "ImageMagick delegate dipnoise: filter add-noise is not registered yet"
+    fi
+    local name
+    for name in denoise sr inpaint; do
+        skip_or_run_delegate "$name"
+    done
+}
+
+# The restoration delegates run the filters with their default (long) settings, so only check that
+# they are wired up: the delegate exists in delegates.xml and dip-pipe knows the filter.
+skip_or_run_delegate() {
+    if has "$1"; then
+        check "ImageMagick delegate dip$1 is declared and dip-pipe has filter $1" \
+            bash -c "grep -q 'decode=\"dip$1\"' '$ROOT/examples/imagemagick/delegates.xml' && dip-pipe help $1 > /dev/null 2>&1"
+    else
+        skip "ImageMagick delegate dip$1: filter $1 is not registered yet"
+    fi
+}
+imagemagick_tests
