@@ -8,13 +8,16 @@ enum PNMDecoder {
         guard !overflow, pixelCount <= maxPixels else {
             throw FormatProblem("image is \(header.width)x\(header.height), more than the limit of \(maxPixels) pixels")
         }
+        // The pixel array is allocated only once the raster is known to be there (raw) or grows
+        // as samples arrive (plain), so a header that lies about its size costs no memory.
         let sampleCount = pixelCount * header.depth
-        var pixels = [Float](repeating: 0, count: sampleCount)
+        var pixels: [Float] = []
         var layout = PNMVariant.PlainLayout.pam
         let end: Int
         switch header.magic {
         case 1, 2, 3:
-            (end, layout) = try readPlain(&source, header: header, into: &pixels)
+            pixels.reserveCapacity(min(sampleCount, 1 << 20))
+            (end, layout) = try readPlain(&source, header: header, count: sampleCount, into: &pixels)
         case 4:
             end = try readRawBitmap(&source, header: header, into: &pixels)
         default:
@@ -33,7 +36,7 @@ enum PNMDecoder {
 
     /// P1–P3: decimal samples separated by whitespace (and comments); P1 digits need no separator.
     /// Also notes which netpbm writer produced the text (a space before the first newline → libpam).
-    private static func readPlain<S: ByteSource>(_ source: inout S, header: PNMHeader,
+    private static func readPlain<S: ByteSource>(_ source: inout S, header: PNMHeader, count: Int,
                                                  into pixels: inout [Float]) throws -> (Int, PNMVariant.PlainLayout) {
         var cursor = header.rasterOffset
         let maxval = header.maxval
@@ -41,12 +44,12 @@ enum PNMDecoder {
         let bitmap = header.magic == 1
         var layout: PNMVariant.PlainLayout?
         var previous: UInt8 = 0
-        for index in 0..<pixels.count {
+        for index in 0..<count {
             // Skip whitespace and comments.
             var byte: UInt8
             while true {
                 guard let next = try source.byte(at: cursor) else {
-                    throw FormatProblem("truncated plain raster (\(index) of \(pixels.count) samples)")
+                    throw FormatProblem("truncated plain raster (\(index) of \(count) samples)")
                 }
                 if next == 0x0A, layout == nil { layout = previous == 0x20 ? .pam : .classic }
                 if PNMSyntax.isWhitespace(next) {
@@ -63,7 +66,7 @@ enum PNMDecoder {
                 guard byte == UInt8(ascii: "0") || byte == UInt8(ascii: "1") else {
                     throw FormatProblem("plain PBM raster has a character other than 0 or 1")
                 }
-                pixels[index] = byte == UInt8(ascii: "1") ? 0 : 1   // 1 is black
+                pixels.append(byte == UInt8(ascii: "1") ? 0 : 1)   // 1 is black
                 cursor += 1
                 previous = byte
                 continue
@@ -80,7 +83,7 @@ enum PNMDecoder {
                 }
             }
             guard digits > 0 else { throw FormatProblem("plain raster has a non-numeric character") }
-            pixels[index] = Float(value) / scale
+            pixels.append(Float(value) / scale)
         }
         if layout == nil {
             // The first newline comes after the last sample: look at what ends the raster.
@@ -96,6 +99,7 @@ enum PNMDecoder {
         let count = header.rawRasterBytes
         let width = header.width
         let done: Void? = try source.withBytes(at: header.rasterOffset, count: count) { raw in
+            pixels = [Float](repeating: 0, count: header.width * header.height)
             pixels.withUnsafeMutableBufferPointer { out in
                 for y in 0..<header.height {
                     let row = y * rowBytes
@@ -118,7 +122,8 @@ enum PNMDecoder {
         let scale = Float(maxval)
         let wide = header.bytesPerSample == 2
         let tooLarge: Bool? = try source.withBytes(at: header.rasterOffset, count: count) { raw in
-            pixels.withUnsafeMutableBufferPointer { out in
+            pixels = [Float](repeating: 0, count: header.width * header.height * header.depth)
+            return pixels.withUnsafeMutableBufferPointer { out in
                 var largest = 0
                 if wide {
                     for i in 0..<out.count {

@@ -11,7 +11,9 @@ final class BufferedInput: ByteSource {
     private var atEOF: Bool
     private let fd: Int32
     private let name: String
-    private static let chunk = 1 << 16
+    private static let compactThreshold = 1 << 16
+    private static let chunkSize = 1 << 20
+    private var chunk: [UInt8] = []
 
     init(fileDescriptor: Int32, name: String) {
         self.fd = fileDescriptor
@@ -61,9 +63,9 @@ final class BufferedInput: ByteSource {
     func consume(_ count: Int) {
         start += min(count, buffered)
         if start == storage.count {
-            storage.removeAll(keepingCapacity: storage.capacity <= 4 * BufferedInput.chunk)
+            storage.removeAll(keepingCapacity: storage.capacity <= 4 * BufferedInput.compactThreshold)
             start = 0
-        } else if start >= BufferedInput.chunk {
+        } else if start >= BufferedInput.compactThreshold {
             storage.removeSubrange(0..<start)
             start = 0
         }
@@ -73,35 +75,38 @@ final class BufferedInput: ByteSource {
     func readToEnd(limit: Int) throws -> Bool {
         while !atEOF {
             guard buffered <= limit else { return false }
-            try fill(wanting: BufferedInput.chunk)
+            try fill(wanting: BufferedInput.compactThreshold)
         }
         return buffered <= limit
     }
 
-    /// Appends at least one more byte (or notes end of input), reading up to `wanting` bytes.
+    /// Appends what one read() returns (up to one chunk), or notes end of input. Reads into a
+    /// reused chunk so that filling a large raster costs one copy per byte, not a re-zeroed buffer.
     private func fill(wanting: Int) throws {
         guard fd >= 0 else {
             atEOF = true
             return
         }
-        let request = max(BufferedInput.chunk, min(wanting, 1 << 26))
-        let oldCount = storage.count
-        storage.append(contentsOf: repeatElement(0, count: request))
+        if chunk.isEmpty { chunk = [UInt8](repeating: 0, count: BufferedInput.chunkSize) }
+        if storage.capacity < storage.count + wanting {
+            storage.reserveCapacity(storage.count + min(wanting, 1 << 28))
+        }
         var got = 0
         while true {
-            got = storage.withUnsafeMutableBytes { raw in
+            got = chunk.withUnsafeMutableBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
-                return Glibc.read(fd, base + oldCount, request)
+                return Glibc.read(fd, base, raw.count)
             }
             if got < 0 && errno == EINTR { continue }
             break
         }
         if got < 0 {
-            let reason = String(cString: strerror(errno))
-            storage.removeSubrange(oldCount...)
-            throw DipError.failure("\(name): read failed (\(reason))")
+            throw DipError.failure("\(name): read failed (\(String(cString: strerror(errno))))")
         }
-        storage.removeSubrange((oldCount + got)...)
-        if got == 0 { atEOF = true }
+        if got == 0 {
+            atEOF = true
+            return
+        }
+        storage.append(contentsOf: chunk[0..<got])
     }
 }
