@@ -41,10 +41,13 @@ let package = Package(
         .executableTarget(name: "dip-bench", dependencies: ["DIPEngine", "FilterAPI", "Filters"],
                           swiftSettings: optimise),
         // libdip.so (product "dip"): the C ABI of Sources/CBridge/include/dip.h. Exports only dip_*
-        // (dip.map) and links the Swift runtime statically so hosts need no Swift install paths.
+        // (dip.map) and links the Swift runtime statically so hosts need no Swift install paths;
+        // -z defs catches a missing static library at link time, -z nodelete keeps the embedded
+        // runtime mapped if a host dlcloses libdip (its thread-local destructors must stay valid).
         .target(name: "CBridge", dependencies: ["FilterAPI", "Filters"], exclude: ["include", "dip.map"],
                 swiftSettings: optimise,
                 linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-z", "-Xlinker", "defs",
+                    "-Xlinker", "-z", "-Xlinker", "nodelete",
                     "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/CBridge/dip.map",
                     "-Xlinker", "--start-group", "-lFoundation", "-lFoundationEssentials",
                     "-lFoundationInternationalization", "-lCoreFoundation", "-l_FoundationICU",
