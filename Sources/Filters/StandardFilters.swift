@@ -10,6 +10,11 @@ public enum StandardFilters {
             DropPixelsFilter.self,
             DownscaleFilter.self,
             JPEGFilter.self,
+            DenoiseFilter.self,
+            InpaintFilter.self,
+            SuperResolutionFilter.self,
+            FlashFilter.self,
+            DeblockFilter.self,
         ])
     }
 }

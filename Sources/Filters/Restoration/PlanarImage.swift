@@ -1,0 +1,110 @@
+import FilterAPI
+
+/// The colour channels of an image as planes (CHW), the layout the engine trains on, with the
+/// reflection padding that brings the sides to a multiple of the net's 2^levels and the crop that
+/// undoes it. Alpha is kept aside and put back unchanged.
+struct PlanarImage {
+    var width: Int
+    var height: Int
+    var channels: Int
+    /// channels × height × width samples.
+    var planes: [Float]
+
+    /// The colour channels of `image` (alpha dropped).
+    init(colorsOf image: Image) {
+        width = image.width
+        height = image.height
+        channels = image.colorChannels
+        let n = width * height, stride = image.channels, cc = channels
+        var planes = [Float](repeating: 0, count: cc * n)
+        image.pixels.withUnsafeBufferPointer { src in
+            planes.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<n {
+                    for c in 0..<cc { dst[c * n + i] = src[i * stride + c] }
+                }
+            }
+        }
+        self.planes = planes
+    }
+
+    init(width: Int, height: Int, channels: Int, planes: [Float]) {
+        self.width = width; self.height = height; self.channels = channels; self.planes = planes
+    }
+
+    /// One plane, e.g. a mask: the first channel of `image`, or its alpha when `alpha` is true.
+    static func plane(of image: Image, alpha: Bool = false) -> PlanarImage {
+        let n = image.pixelCount, stride = image.channels, c = alpha ? image.channels - 1 : 0
+        var plane = [Float](repeating: 0, count: n)
+        for i in 0..<n { plane[i] = image.pixels[i * stride + c] }
+        return PlanarImage(width: image.width, height: image.height, channels: 1, planes: plane)
+    }
+
+    /// Reflection padding (PyTorch's ReflectionPad, mirror without repeating the edge) on the right
+    /// and bottom so both sides become multiples of `multiple`. Sides smaller than the pad fall
+    /// back to edge replication where reflection would run out of pixels.
+    func padded(toMultipleOf multiple: Int) -> PlanarImage {
+        let pw = (width + multiple - 1) / multiple * multiple
+        let ph = (height + multiple - 1) / multiple * multiple
+        return padded(width: pw, height: ph)
+    }
+
+    func padded(width pw: Int, height ph: Int) -> PlanarImage {
+        if pw == width && ph == height { return self }
+        func reflect(_ i: Int, _ n: Int) -> Int {
+            guard n > 1 else { return 0 }
+            let period = 2 * (n - 1)
+            var k = i % period
+            if k >= n { k = period - k }
+            return k
+        }
+        let xs = (0..<pw).map { reflect($0, width) }
+        let ys = (0..<ph).map { reflect($0, height) }
+        var out = [Float](repeating: 0, count: channels * pw * ph)
+        for c in 0..<channels {
+            for y in 0..<ph {
+                let srcRow = (c * height + ys[y]) * width, dstRow = (c * ph + y) * pw
+                for x in 0..<pw { out[dstRow + x] = planes[srcRow + xs[x]] }
+            }
+        }
+        return PlanarImage(width: pw, height: ph, channels: channels, planes: out)
+    }
+
+    /// The top-left `w` × `h` region.
+    func cropped(width w: Int, height h: Int) -> PlanarImage {
+        if w == width && h == height { return self }
+        var out = [Float](repeating: 0, count: channels * w * h)
+        for c in 0..<channels {
+            for y in 0..<h {
+                let s = (c * height + y) * width, d = (c * h + y) * w
+                for x in 0..<w { out[d + x] = planes[s + x] }
+            }
+        }
+        return PlanarImage(width: w, height: h, channels: channels, planes: out)
+    }
+
+    /// Back to an interleaved image shaped like `template` (same channel layout and sample format),
+    /// with `alpha` as its alpha channel when it has one. Non-finite samples become 0; all are
+    /// clamped to [0, 1].
+    func image(like template: Image, alpha: [Float]?) -> Image {
+        var out = Image(width: width, height: height, channels: template.channels, format: template.format,
+                        maxval: template.maxval, pixels: [])
+        out.pnmVariant = template.pnmVariant
+        let n = width * height, stride = template.channels, cc = channels
+        var pixels = [Float](repeating: 1, count: n * stride)
+        for i in 0..<n {
+            for c in 0..<min(cc, stride) {
+                let v = planes[c * n + i]
+                pixels[i * stride + c] = v.isFinite ? min(max(v, 0), 1) : 0
+            }
+            if let alpha, template.hasAlpha { pixels[i * stride + stride - 1] = alpha[i] }
+        }
+        out.pixels = pixels
+        return out
+    }
+
+    /// The alpha channel of `image` as a flat array, or nil.
+    static func alpha(of image: Image) -> [Float]? {
+        guard image.hasAlpha else { return nil }
+        return plane(of: image, alpha: true).planes
+    }
+}
