@@ -119,26 +119,30 @@ enum PNMDecoder {
                                                into pixels: inout [Float]) throws -> Int {
         let count = header.rawRasterBytes
         let maxval = header.maxval
-        let scale = Float(maxval)
         let wide = header.bytesPerSample == 2
+        // A table covering every value the sample width allows, so an out-of-range sample is
+        // found by one comparison at the end rather than per sample.
+        let lookup = SampleQuantizer.table(maxval: maxval, entries: wide ? 65536 : 256)
         let tooLarge: Bool? = try source.withBytes(at: header.rasterOffset, count: count) { raw in
             pixels = [Float](repeating: 0, count: header.width * header.height * header.depth)
             return pixels.withUnsafeMutableBufferPointer { out in
-                var largest = 0
-                if wide {
-                    for i in 0..<out.count {
-                        let value = Int(raw[2 * i]) << 8 | Int(raw[2 * i + 1])
-                        largest = max(largest, value)
-                        out[i] = Float(value) / scale
+                lookup.withUnsafeBufferPointer { table in
+                    var largest = 0
+                    if wide {
+                        for i in 0..<out.count {
+                            let value = Int(raw[2 * i]) << 8 | Int(raw[2 * i + 1])
+                            largest = max(largest, value)
+                            out[i] = table[value]
+                        }
+                    } else {
+                        for i in 0..<out.count {
+                            let value = Int(raw[i])
+                            largest = max(largest, value)
+                            out[i] = table[value]
+                        }
                     }
-                } else {
-                    for i in 0..<out.count {
-                        let value = Int(raw[i])
-                        largest = max(largest, value)
-                        out[i] = Float(value) / scale
-                    }
+                    return largest > maxval
                 }
-                return largest > maxval
             }
         }
         guard let tooLarge else { throw truncated(&source, header: header) }

@@ -191,13 +191,23 @@ enum PNMEncoder {
 
     /// P5/P6/P7: one byte per sample when maxval < 256, else two, big-endian.
     private static func writeRaw(_ out: inout [UInt8], _ image: Image, maxval: Int) {
-        if maxval < 256 {
-            for value in image.pixels { out.append(UInt8(quantize(value, maxval))) }
-        } else {
-            for value in image.pixels {
-                let q = quantize(value, maxval)
-                out.append(UInt8(q >> 8))
-                out.append(UInt8(q & 0xFF))
+        let wide = maxval >= 256
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: image.pixels.count * (wide ? 2 : 1)))
+        image.pixels.withUnsafeBufferPointer { samples in
+            out.withUnsafeMutableBufferPointer { buffer in
+                let raster = UnsafeMutableBufferPointer(rebasing: buffer[start...])
+                if wide {
+                    for i in 0..<samples.count {
+                        let q = quantize(samples[i], maxval)
+                        raster[2 * i] = UInt8(truncatingIfNeeded: q >> 8)
+                        raster[2 * i + 1] = UInt8(truncatingIfNeeded: q)
+                    }
+                } else {
+                    for i in 0..<samples.count {
+                        raster[i] = UInt8(truncatingIfNeeded: quantize(samples[i], maxval))
+                    }
+                }
             }
         }
     }
