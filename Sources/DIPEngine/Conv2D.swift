@@ -1,3 +1,5 @@
+import Foundation
+
 /// How "same" convolutions pad their input.
 public enum PaddingMode: Sendable, Equatable {
     /// Zeros outside the image.
@@ -150,6 +152,22 @@ struct Conv2D {
         }
     }
 
+    /// Optional breakdown timers: slots 0 im2col, 1 GEMM, 2 col2im, 3 bias (seconds, accumulated).
+    @inline(__always)
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    @inline(__always)
+    private func timed(_ timers: UnsafeMutablePointer<Double>?, _ slot: Int, _ body: () -> Void) {
+        guard let timers else { body(); return }
+        let t0 = Conv2D.now()
+        body()
+        timers[slot] += Conv2D.now() - t0
+    }
+
     @inline(__always)
     private func addBias(_ y: UnsafeMutablePointer<Float>, ldy: Int, count: Int, bias: UnsafePointer<Float>) {
         Parallel.forEach(cout, costPerItem: count) { range in
@@ -162,25 +180,30 @@ struct Conv2D {
     }
 
     /// y = conv(x) + bias. `x` has cin×h×w per image, `y` cout×ho×wo; `cols` is the shared workspace.
-    func forward(x: TensorView, y: TensorView, params: UnsafeMutablePointer<Float>, cols: UnsafeMutablePointer<Float>) {
+    func forward(x: TensorView, y: TensorView, params: UnsafeMutablePointer<Float>, cols: UnsafeMutablePointer<Float>,
+                 timers: UnsafeMutablePointer<Double>? = nil) {
         let wt = params + weightOffset, bias = params + biasOffset
         let outPlane = ho * wo
         for n in 0..<x.n {
             let src = x.image(n), dst = y.image(n)
             if isPointwise {
-                BLAS.sgemm(transA: false, transB: false, m: cout, n: outPlane, k: cin, a: wt, lda: cin,
-                           b: src, ldb: h * w, beta: 0, c: dst, ldc: outPlane)
-                addBias(dst, ldy: outPlane, count: outPlane, bias: bias)
+                timed(timers, 1) {
+                    BLAS.sgemm(transA: false, transB: false, m: cout, n: outPlane, k: cin, a: wt, lda: cin,
+                               b: src, ldb: h * w, beta: 0, c: dst, ldc: outPlane)
+                }
+                timed(timers, 3) { addBias(dst, ldy: outPlane, count: outPlane, bias: bias) }
                 continue
             }
             var oy0 = 0
             while oy0 < ho {
                 let oy1 = min(ho, oy0 + rowsPerTile)
                 let nt = (oy1 - oy0) * wo
-                im2col(src, oy0: oy0, oy1: oy1, cols: cols)
-                BLAS.sgemm(transA: false, transB: false, m: cout, n: nt, k: kdim, a: wt, lda: kdim,
-                           b: cols, ldb: nt, beta: 0, c: dst + oy0 * wo, ldc: outPlane)
-                addBias(dst + oy0 * wo, ldy: outPlane, count: nt, bias: bias)
+                timed(timers, 0) { im2col(src, oy0: oy0, oy1: oy1, cols: cols) }
+                timed(timers, 1) {
+                    BLAS.sgemm(transA: false, transB: false, m: cout, n: nt, k: kdim, a: wt, lda: kdim,
+                               b: cols, ldb: nt, beta: 0, c: dst + oy0 * wo, ldc: outPlane)
+                }
+                timed(timers, 3) { addBias(dst + oy0 * wo, ldy: outPlane, count: nt, bias: bias) }
                 oy0 = oy1
             }
         }
@@ -190,47 +213,52 @@ struct Conv2D {
     /// given. The column workspace is rebuilt from x per tile rather than kept from the forward.
     func backward(x: TensorView, dy: TensorView, dx: TensorView?, accumulate: Bool,
                   params: UnsafeMutablePointer<Float>, grads: UnsafeMutablePointer<Float>,
-                  cols: UnsafeMutablePointer<Float>) {
+                  cols: UnsafeMutablePointer<Float>, timers: UnsafeMutablePointer<Double>? = nil) {
         let wt = params + weightOffset
         let dW = grads + weightOffset, db = grads + biasOffset
         let outPlane = ho * wo
         for n in 0..<x.n {
             let src = x.image(n), g = dy.image(n)
             // Bias gradient: per-channel sums, each by one worker in a fixed order.
-            Parallel.forEach(cout, costPerItem: outPlane) { range in
-                for co in range {
-                    let p = g + co * outPlane
-                    var s: Float = 0
-                    for i in 0..<outPlane { s += p[i] }
-                    db[co] += s
+            timed(timers, 3) {
+                Parallel.forEach(cout, costPerItem: outPlane) { range in
+                    for co in range { db[co] += Float(Kernels.longSum(g + co * outPlane, outPlane)) }
                 }
             }
             if isPointwise {
-                BLAS.sgemm(transA: false, transB: true, m: cout, n: cin, k: outPlane, a: g, lda: outPlane,
-                           b: src, ldb: h * w, beta: 1, c: dW, ldc: cin)
-                if let dx {
-                    BLAS.sgemm(transA: true, transB: false, m: cin, n: outPlane, k: cout, a: wt, lda: cin,
-                               b: g, ldb: outPlane, beta: accumulate ? 1 : 0, c: dx.image(n), ldc: h * w)
+                timed(timers, 1) {
+                    BLAS.sgemm(transA: false, transB: true, m: cout, n: cin, k: outPlane, a: g, lda: outPlane,
+                               b: src, ldb: h * w, beta: 1, c: dW, ldc: cin)
+                    if let dx {
+                        BLAS.sgemm(transA: true, transB: false, m: cin, n: outPlane, k: cout, a: wt, lda: cin,
+                                   b: g, ldb: outPlane, beta: accumulate ? 1 : 0, c: dx.image(n), ldc: h * w)
+                    }
                 }
                 continue
             }
             if let dx, !accumulate {
                 let d = dx.image(n)
-                Parallel.forEach(cin, costPerItem: h * w) { range in
-                    (d + range.lowerBound * h * w).update(repeating: 0, count: range.count * h * w)
+                timed(timers, 2) {
+                    Parallel.forEach(cin, costPerItem: h * w) { range in
+                        (d + range.lowerBound * h * w).update(repeating: 0, count: range.count * h * w)
+                    }
                 }
             }
             var oy0 = 0
             while oy0 < ho {
                 let oy1 = min(ho, oy0 + rowsPerTile)
                 let nt = (oy1 - oy0) * wo
-                im2col(src, oy0: oy0, oy1: oy1, cols: cols)
-                BLAS.sgemm(transA: false, transB: true, m: cout, n: kdim, k: nt, a: g + oy0 * wo, lda: outPlane,
-                           b: cols, ldb: nt, beta: 1, c: dW, ldc: kdim)
+                timed(timers, 0) { im2col(src, oy0: oy0, oy1: oy1, cols: cols) }
+                timed(timers, 1) {
+                    BLAS.sgemm(transA: false, transB: true, m: cout, n: kdim, k: nt, a: g + oy0 * wo, lda: outPlane,
+                               b: cols, ldb: nt, beta: 1, c: dW, ldc: kdim)
+                }
                 if let dx {
-                    BLAS.sgemm(transA: true, transB: false, m: kdim, n: nt, k: cout, a: wt, lda: kdim,
-                               b: g + oy0 * wo, ldb: outPlane, beta: 0, c: cols, ldc: nt)
-                    col2im(cols, oy0: oy0, oy1: oy1, dst: dx.image(n))
+                    timed(timers, 1) {
+                        BLAS.sgemm(transA: true, transB: false, m: kdim, n: nt, k: cout, a: wt, lda: kdim,
+                                   b: g + oy0 * wo, ldb: outPlane, beta: 0, c: cols, ldc: nt)
+                    }
+                    timed(timers, 2) { col2im(cols, oy0: oy0, oy1: oy1, dst: dx.image(n)) }
                 }
                 oy0 = oy1
             }

@@ -182,6 +182,11 @@ public final class DIPFitter {
         return output
     }
 
+    /// Starts accumulating per-layer-kind times (seconds); read them with `profileReport()`.
+    public func enableProfiling() { net.enableProfiling() }
+    /// Accumulated seconds per layer kind (conv/bn/upsample/sigmoid, forward and backward).
+    public func profileReport() -> [(String, Double)] { net.profileReport() }
+
     /// A copy of all trainable parameters (construction order; for tests and warm starts).
     public var parameters: [Float] { net.parameters.array }
 }

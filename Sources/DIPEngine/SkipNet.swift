@@ -1,3 +1,5 @@
+import Foundation
+
 /// The skip encoder-decoder planned for one image size and batch: every activation, gradient and
 /// workspace buffer is allocated here, once; `forward` and `backward` only reuse them.
 ///
@@ -117,12 +119,45 @@ final class SkipNet {
     /// Total bytes of activation, gradient and workspace buffers.
     var plannedBytes: Int { (owned.reduce(0) { $0 + $1.count } + columns.count + 3 * parameters.count) * 4 }
 
+    /// Optional per-kind timing (seconds), enabled by `enableProfiling()`; for the benchmark.
+    private var profiling = false
+    private let profileSlots = UnsafeMutablePointer<Double>.allocate(capacity: 16)
+    static let profileNames = ["conv fwd", "bn fwd", "upsample fwd", "sigmoid fwd",
+                               "conv bwd", "bn bwd", "upsample bwd", "sigmoid bwd",
+                               "(conv im2col", "gemm", "col2im+zero", "bias)"]
+    deinit { profileSlots.deallocate() }
+
+    func enableProfiling() {
+        profiling = true
+        profileSlots.initialize(repeating: 0, count: 16)
+    }
+
+    /// Accumulated seconds per op kind since profiling was enabled.
+    func profileReport() -> [(String, Double)] {
+        profiling ? SkipNet.profileNames.enumerated().map { ($1, profileSlots[$0]) } : []
+    }
+
+    @inline(__always)
+    private func tick() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
     func forward() {
         let p = parameters.pointer, cols = columns.pointer, st = stats.pointer
         for op in ops {
+            let t0 = profiling ? tick() : 0
+            defer {
+                if profiling {
+                    let slot: Int
+                    switch op { case .conv: slot = 0; case .batchNorm: slot = 1; case .upsample: slot = 2; case .sigmoid: slot = 3 }
+                    profileSlots[slot] += tick() - t0
+                }
+            }
             switch op {
             case .conv(let c, let i, let o):
-                c.forward(x: nodes[i].value, y: nodes[o].value, params: p, cols: cols)
+                c.forward(x: nodes[i].value, y: nodes[o].value, params: p, cols: cols, timers: profiling ? profileSlots + 8 : nil)
             case .batchNorm(let b, let i, let o, let s):
                 b.forward(x: nodes[i].value, y: nodes[o].value, params: p, stats: st + s)
             case .upsample(let u, let i, let o):
@@ -139,12 +174,21 @@ final class SkipNet {
         for i in 0..<gradWritten.count { gradWritten[i] = false }
         gradWritten[outputNode] = true
         for op in ops.reversed() {
+            let t0 = profiling ? tick() : 0
+            defer {
+                if profiling {
+                    let slot: Int
+                    switch op { case .conv: slot = 4; case .batchNorm: slot = 5; case .upsample: slot = 6; case .sigmoid: slot = 7 }
+                    profileSlots[slot] += tick() - t0
+                }
+            }
             switch op {
             case .conv(let c, let i, let o):
                 guard let dy = nodes[o].grad else { continue }
                 let dx = nodes[i].grad
                 let acc = gradWritten[i]
-                c.backward(x: nodes[i].value, dy: dy, dx: dx, accumulate: acc, params: p, grads: g, cols: cols)
+                c.backward(x: nodes[i].value, dy: dy, dx: dx, accumulate: acc, params: p, grads: g, cols: cols,
+                           timers: profiling ? profileSlots + 8 : nil)
                 if dx != nil { gradWritten[i] = true }
             case .batchNorm(let b, let i, let o, let s):
                 guard let dy = nodes[o].grad, let dx = nodes[i].grad else { continue }
