@@ -79,7 +79,7 @@ if gcc $CFLAGS_STRICT Tests/hosts/c/dip_test.c $(pkg-config --cflags --libs dip)
     # definitely/indirectly lost from dip must be 0; "possibly lost"/"still reachable" are the Swift
     # runtime's one-time allocations (metadata caches, per-thread state) and are not errors.
     if valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
-            --errors-for-leak-kinds=definite,indirect "$WORK/dip_test" > "$WORK/valgrind.log" 2>&1 &&
+            --errors-for-leak-kinds=definite,indirect "$WORK/dip_test" --no-neural > "$WORK/valgrind.log" 2>&1 &&
        grep -q 'definitely lost: 0 bytes\|All heap blocks were freed' "$WORK/valgrind.log" &&
        grep -q 'ERROR SUMMARY: 0 errors' "$WORK/valgrind.log"; then
         pass "C API test under valgrind: no invalid accesses, nothing definitely lost"

@@ -309,6 +309,40 @@ static void test_seeded_noise(void) {
     dip_filter_free(f);
 }
 
+struct loss_log { int calls, cancel_at, last_step, last_total, finite; };
+
+static int on_loss(void *user, int step, int total, float loss) {
+    struct loss_log *log = user;
+    log->calls++;
+    log->last_step = step;
+    log->last_total = total;
+    if (!isfinite(loss)) log->finite = 0;
+    return log->calls == log->cancel_at;
+}
+
+/* A neural filter reports every step with its loss, and a callback can stop it mid-optimisation. */
+static void test_neural_progress(void) {
+    if (!has_filter("denoise")) { SKIP("neural progress/cancel: filter denoise is not registered yet"); return; }
+    dip_filter *f = NULL;
+    int rc = dip_filter_new("denoise --iters 4", &f);
+    if (rc != DIP_OK) { SKIP("neural progress/cancel: \"denoise --iters 4\" is refused: %s", dip_filter_errmsg(f)); dip_filter_free(f); return; }
+    dip_image in = make_image(64, 64, 3, DIP_U8, 0), out = make_image(64, 64, 3, DIP_U8, 0);
+    fill_u8(&in, 3);
+    struct loss_log log = { 0, 0, 0, 0, 1 };
+    rc = dip_filter_run(f, &in, 1, &out, on_loss, &log);
+    CHECK(rc == DIP_OK && log.calls >= 4 && log.last_step == log.last_total && log.finite,
+          "denoise --iters 4 reports each step with a finite loss (%d calls, last %d/%d): %s", log.calls,
+          log.last_step, log.last_total, dip_filter_errmsg(f));
+    CHECK(dip_filter_set(f, "iters", "1000") == DIP_OK, "set iters 1000");
+    memset(out.pixels, 0x5A, out.stride * 64);
+    log = (struct loss_log){ 0, 2, 0, 0, 1 };
+    rc = dip_filter_run(f, &in, 1, &out, on_loss, &log);
+    CHECK(rc == DIP_CANCELLED && log.calls == 2 && log.last_total >= 1000 && ((uint8_t *)out.pixels)[7] == 0x5A,
+          "cancel at step 2 of 1000 stops denoise at once (%d calls), output untouched", log.calls);
+    free(in.pixels); free(out.pixels);
+    dip_filter_free(f);
+}
+
 /* Each thread owns one handle and runs it repeatedly on its own images. */
 static void *worker(void *arg) {
     long id = (long)arg;
@@ -355,7 +389,9 @@ static void test_extra_inputs(void) {
     }
 }
 
-int main(void) {
+/* argv[1] == "--no-neural" leaves out the neural-filter test (run.sh uses it under valgrind, where
+** a network's arithmetic is ~50x slower and exercises no more of libdip's own code). */
+int main(int argc, char **argv) {
     test_metadata();
     test_new_errors();
     test_null_handle();
@@ -365,6 +401,7 @@ int main(void) {
     test_seeded_noise();
     test_threads();
     test_extra_inputs();
+    if (argc < 2 || strcmp(argv[1], "--no-neural") != 0) test_neural_progress();
     printf("%d checks, %d failed, %d skipped\n", checks, failures, skips);
     return failures ? 1 : 0;
 }
