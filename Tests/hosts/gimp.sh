@@ -6,7 +6,7 @@ gimp_tests() {
     local G=$WORK/gimp PROFILE=$WORK/gimp/profile
     mkdir -p "$PROFILE/plug-ins/dip-gimp" "$PROFILE/gradients"   # gradients: keeps a fresh profile quiet
     if ! command -v gimp-console > /dev/null; then skip "GIMP: gimp-console is not installed"; return; fi
-    if ! make -s -C examples/gimp OUT="$PROFILE/plug-ins/dip-gimp" CFLAGS="-O2 -Wall -Wextra -Wno-unused-parameter -Werror" \
+    if ! make -s -C examples/gimp OUT="$PROFILE/plug-ins/dip-gimp" CFLAGS="-O2 -Wall -Wextra -Wno-unused-parameter -Wno-deprecated-declarations -Werror" \
             > "$G/build.log" 2>&1; then
         fail "GIMP: build examples/gimp plug-in"; show "$G/build.log"; return
     fi

@@ -20,10 +20,14 @@
 ** filters expect. A filter that changes the size (sr, resize) scales the image (or, if the drawable
 ** is not the whole image, the layer) first and then writes the result over it, as one undo step.
 **
+** Interactively, plug-in-dip-run asks for the chain in a dialog; the named procedures run with
+** the filter's defaults (no dialog yet).
+**
 ** Build: see README.md (make -C examples/gimp, which uses gimptool-2.0 and pkg-config dip).
 */
 #include <dip.h>
 #include <libgimp/gimp.h>
+#include <libgimp/gimpui.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -34,6 +38,31 @@
 #define MAX_PARAMS 64
 
 static void query(void);
+/* Asks for a chain (interactive plug-in-dip-run), starting from the last one used. Returns a new
+** string, or NULL if the user cancelled. */
+static char *ask_spec(const char *initial) {
+    gimp_ui_init("dip-gimp", FALSE);
+    GtkWidget *dialog = gimp_dialog_new("Run dip Filter Chain", "dip-gimp", NULL, 0, gimp_standard_help_func,
+                                        RUN_PROC, "_Cancel", GTK_RESPONSE_CANCEL, "_OK", GTK_RESPONSE_OK, NULL);
+    GtkWidget *box = gtk_vbox_new(FALSE, 6);
+    gtk_container_set_border_width(GTK_CONTAINER(box), 12);
+    gtk_box_pack_start(GTK_BOX(gtk_dialog_get_content_area(GTK_DIALOG(dialog))), box, TRUE, TRUE, 0);
+    GtkWidget *label = gtk_label_new("Filter chain, as for dip-pipe (e.g. denoise --sigma 25 ! sr --scale 2):");
+    gtk_misc_set_alignment(GTK_MISC(label), 0, 0.5);
+    gtk_box_pack_start(GTK_BOX(box), label, FALSE, FALSE, 0);
+    GtkWidget *entry = gtk_entry_new();
+    gtk_entry_set_text(GTK_ENTRY(entry), initial);
+    gtk_entry_set_width_chars(GTK_ENTRY(entry), 50);
+    gtk_entry_set_activates_default(GTK_ENTRY(entry), TRUE);
+    gtk_dialog_set_default_response(GTK_DIALOG(dialog), GTK_RESPONSE_OK);
+    gtk_box_pack_start(GTK_BOX(box), entry, FALSE, FALSE, 0);
+    gtk_widget_show_all(dialog);
+    char *spec = gimp_dialog_run(GIMP_DIALOG(dialog)) == GTK_RESPONSE_OK
+               ? g_strdup(gtk_entry_get_text(GTK_ENTRY(entry))) : NULL;
+    gtk_widget_destroy(dialog);
+    return spec;
+}
+
 static void run(const gchar *name, gint nparams, const GimpParam *param, gint *nreturn_vals,
                 GimpParam **return_vals);
 
@@ -245,10 +274,19 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
 
     if (strcmp(name, RUN_PROC) == 0) {
         const char *spec = nparams > 3 && param[3].data.d_string ? param[3].data.d_string : "";
-        if (mode == GIMP_RUN_INTERACTIVE && !*spec) {
-            /* No dialog yet: reuse the last chain run from a script, if any. */
-            static char last[1024];
-            if (gimp_get_data(RUN_PROC, last)) spec = last;
+        static char last[1024];
+        static char *asked = NULL;
+        if (mode != GIMP_RUN_NONINTERACTIVE && !*spec) {   /* interactive or with last values */
+            gint size = gimp_get_data_size(RUN_PROC);
+            if (size > 0 && (gsize)size <= sizeof last && gimp_get_data(RUN_PROC, last)) spec = last;
+            if (mode == GIMP_RUN_INTERACTIVE) {
+                g_free(asked);
+                if (!(asked = ask_spec(spec))) {
+                    values[0].data.d_status = GIMP_PDB_CANCEL;
+                    return;
+                }
+                spec = asked;
+            }
         }
         rc = dip_filter_new(spec, &f);
         if (rc != DIP_OK) err = g_strdup_printf("dip: %s", dip_filter_errmsg(f));
