@@ -32,6 +32,10 @@ gimp_tests() {
     has inpaint && gimp_case large.png inpaint.png "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 40 40 24 24) (plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"
     has inpaint && gimp_case big.png inpaint-nosel.png "(plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"
     has sr && gimp_case big.png sr.png "(plug-in-dip-sr RUN-NONINTERACTIVE img drw $("$WORK/scm_args" sr $over))"
+    local f
+    for f in denoise inpaint sr; do  # report each named procedure's argument count
+        has $f && batch+=(-b "(gimp-message (string-append \"DIPNARGS $f \" (number->string (nth 6 (gimp-procedural-db-proc-info \"plug-in-dip-$f\")))))")
+    done
     (cd "$G" && GIMP2_DIRECTORY="$PROFILE" timeout 300 gimp-console -i -d -f "${batch[@]}" -b '(gimp-quit 0)' \
         > "$G/gimp.log" 2>&1)
     local rc=$? log=$G/gimp.log
@@ -60,6 +64,14 @@ gimp_tests() {
     else
         skip "GIMP: resize through the plug-in: filter resize is not registered yet"
     fi
+    for f in denoise inpaint sr; do
+        has $f || continue
+        local want got
+        want=$((3 + $("$WORK/scm_args" $f | wc -w)))
+        got=$(sed -n "s/.*DIPNARGS $f \([0-9]*\).*/\1/p" "$log" | head -1)
+        check "GIMP: plug-in-dip-$f mirrors the filter's parameters ($got arguments, 3 + its $((want - 3)) non-image parameters)" \
+            [ "$got" = "$want" ]
+    done
     if has denoise; then
         check "GIMP: plug-in-dip-denoise writes a 64x64 result" \
             [ "$(identify -format '%wx%h' "$G/denoise.png" 2>/dev/null)" = 64x64 ]
