@@ -22,7 +22,7 @@ enum DIPImageTask {
         try validate(image, name: inputs.imageName, context: context)
         let colours = PlanarImage(colorsOf: image)
         let r = recipe.withChannels(colours.channels)
-        let padded = colours.padded(toMultipleOf: r.net.sizeMultiple)
+        let padded = colours.padded(toMultipleOf: r.net.sizeMultiple, atLeast: 2 * r.net.sizeMultiple)
         let out = try DIPRunner.fit(filter: filter, recipe: r, width: padded.width, height: padded.height,
                                     input: netInput(r, padded: padded, guide: nil),
                                     data: .mse(target: padded.planes),

@@ -48,7 +48,7 @@ public final class FlashFilter: Filter {
         let colours = PlanarImage(colorsOf: image)
         let guide = PlanarImage(colorsOf: flash)
         let r = recipe.withChannels(colours.channels, guideChannels: guide.channels)
-        let padded = colours.padded(toMultipleOf: r.net.sizeMultiple)
+        let padded = colours.padded(toMultipleOf: r.net.sizeMultiple, atLeast: 2 * r.net.sizeMultiple)
         let paddedGuide = guide.padded(width: padded.width, height: padded.height)
         let out = try DIPRunner.fit(filter: Self.name, recipe: r, width: padded.width, height: padded.height,
                                     input: DIPImageTask.netInput(r, padded: padded, guide: paddedGuide),

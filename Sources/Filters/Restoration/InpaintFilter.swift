@@ -98,7 +98,7 @@ public final class InpaintFilter: Filter {
         let chosen = forcedCase ?? stats.suggestedCase
         let r = overrides.apply(to: InpaintFilter.recipe(for: chosen, paper: paper)).withChannels(colours.channels)
         let multiple = r.net.sizeMultiple
-        let padded = colours.padded(toMultipleOf: multiple)
+        let padded = colours.padded(toMultipleOf: multiple, atLeast: 2 * multiple)
         // Padding is unknown territory: the mask is 0 there so it does not constrain the fit.
         let binary = PlanarImage(width: image.width, height: image.height, channels: 1,
                                  planes: known.map { $0 ? 1 : 0 })

@@ -42,10 +42,11 @@ struct PlanarImage {
     /// Reflection padding (PyTorch's ReflectionPad, mirror without repeating the edge) on the right
     /// and bottom so both sides become multiples of `multiple`. Sides smaller than the pad fall
     /// back to edge replication where reflection would run out of pixels.
-    func padded(toMultipleOf multiple: Int) -> PlanarImage {
-        let pw = (width + multiple - 1) / multiple * multiple
-        let ph = (height + multiple - 1) / multiple * multiple
-        return padded(width: pw, height: ph)
+    /// `atLeast`: the smallest side allowed (the net's deepest level must stay above 1×1 for its
+    /// reflection-padded 3×3 convs, so DIP filters ask for 2·2^levels).
+    func padded(toMultipleOf multiple: Int, atLeast minimum: Int = 0) -> PlanarImage {
+        func side(_ n: Int) -> Int { (max(n, minimum) + multiple - 1) / multiple * multiple }
+        return padded(width: side(width), height: side(height))
     }
 
     func padded(width pw: Int, height ph: Int) -> PlanarImage {

@@ -54,7 +54,7 @@ public final class SuperResolutionFilter: Filter {
         // Low-resolution side L is padded so that factor·L is a multiple of the net's 2^levels.
         let multiple = r.net.sizeMultiple
         let step = multiple / gcd(multiple, factor)
-        let lowRes = colours.padded(toMultipleOf: step)
+        let lowRes = colours.padded(toMultipleOf: step, atLeast: (2 * multiple + factor - 1) / factor)
         let hw = lowRes.width * factor, hh = lowRes.height * factor
         let out = try DIPRunner.fit(filter: Self.name, recipe: r, width: hw, height: hh,
                                     input: DIPImageTask.netInput(r, padded: lowRes, guide: nil),
