@@ -9,6 +9,8 @@
  *     dlopen (Debian's OpenBLAS 0.3.21 detects AMD EPYC with AVX-512 as Haswell and uses AVX2
  *     kernels, ~35% slower). The variable is removed again afterwards so child processes and other
  *     code see the environment the user gave.
+ *     Likewise OPENBLAS_THREAD_TIMEOUT is set to 4 (idle workers sleep instead of spinning) unless
+ *     the user set it.
  *  3. dlopen("libopenblas.so.0") (then "libopenblas.so") and dlsym cblas_sgemm,
  *     openblas_set_num_threads and openblas_get_corename. Any failure is reported as a message,
  *     never a crash.
@@ -73,6 +75,14 @@ static void do_load(void) {
     if ((user == NULL || user[0] == '\0') && dip_blas_cpu_has_avx512()) {
         if (setenv("OPENBLAS_CORETYPE", "SkylakeX", 1) == 0) forced_skylakex = 1;
     }
+    /* Idle OpenBLAS workers spin (calling sched_yield) for 2^28 cycles after each GEMM by default,
+     * competing with the engine's own parallel loops on a 2-core machine. Unless the user chose,
+     * let them sleep after 2^4 cycles (the minimum); waking them costs microseconds per GEMM. */
+    int forced_timeout = 0;
+    const char *timeout = getenv("OPENBLAS_THREAD_TIMEOUT");
+    if (timeout == NULL || timeout[0] == '\0') {
+        if (setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1) == 0) forced_timeout = 1;
+    }
     /* 3. Load. */
     const char *names[] = {"libopenblas.so.0", "libopenblas.so"};
     void *handle = NULL;
@@ -85,6 +95,7 @@ static void do_load(void) {
         }
     }
     if (forced_skylakex) unsetenv("OPENBLAS_CORETYPE");
+    if (forced_timeout) unsetenv("OPENBLAS_THREAD_TIMEOUT");
     if (handle == NULL) {
         snprintf(load_error, sizeof load_error,
                  "cannot load libopenblas.so.0 (%s); install libopenblas0 (Debian: apt install libopenblas0-pthread)",

@@ -100,10 +100,15 @@ public final class DIPFitter {
     /// Allocates nothing.
     @discardableResult
     public func step() throws -> Float {
+        var t0 = profiling ? Conv2D.now() : 0
         if options.regNoiseStd > 0 { perturbInput() }
+        if profiling { let t = Conv2D.now(); extraTimes[0] += t - t0; t0 = t }
         net.forward()
+        if profiling { t0 = Conv2D.now() }
         let out = net.output, grad = net.outputGrad
         let l = loss.evaluate(out: out.base, grad: grad.base)
+        if profiling { let t = Conv2D.now(); extraTimes[1] += t - t0; t0 = t }
+        defer { if profiling { extraTimes[2] += Conv2D.now() - t0 } }
         guard l.isFinite else {
             throw EngineError.badInput("loss became \(l) at step \(stepsDone + 1) (learning rate \(options.learningRate) too high?)")
         }
@@ -130,7 +135,9 @@ public final class DIPFitter {
             }
         }
         net.gradients.zero()
+        if profiling { extraTimes[2] += Conv2D.now() - t0 }
         net.backward()
+        if profiling { t0 = Conv2D.now() }
         adam.update(params: net.parameters.pointer, grads: net.gradients.pointer, learningRate: options.learningRate)
         return l
     }
@@ -183,9 +190,18 @@ public final class DIPFitter {
     }
 
     /// Starts accumulating per-layer-kind times (seconds); read them with `profileReport()`.
-    public func enableProfiling() { net.enableProfiling() }
-    /// Accumulated seconds per layer kind (conv/bn/upsample/sigmoid, forward and backward).
-    public func profileReport() -> [(String, Double)] { net.profileReport() }
+    public func enableProfiling() {
+        net.enableProfiling()
+        profiling = true
+        extraTimes = [0, 0, 0]
+    }
+    /// Accumulated seconds per layer kind (conv/bn/upsample/sigmoid, forward and backward) and
+    /// of the input perturbation, the loss, and guard + EMA + Adam.
+    public func profileReport() -> [(String, Double)] {
+        net.profileReport() + [("perturb", extraTimes[0]), ("loss", extraTimes[1]), ("guard+EMA+Adam", extraTimes[2])]
+    }
+    private var profiling = false
+    private var extraTimes: [Double] = [0, 0, 0]
 
     /// A copy of all trainable parameters (construction order; for tests and warm starts).
     public var parameters: [Float] { net.parameters.array }

@@ -61,7 +61,7 @@ final class SkipNet {
         let zShape = builder.addNode(c: config.inputDepth, h: height, w: width, needsGrad: false)
         inputNode = zShape
         let top = try builder.level(0, input: zShape)
-        let head = try builder.conv(top, cout: config.outputChannels, k: 1, stride: 1)
+        let head = try builder.conv(top, cout: config.outputChannels, k: 1, stride: 1, beforeBatchNorm: false)
         let out = builder.addNode(c: config.outputChannels, h: height, w: width, needsGrad: true)
         builder.ops.append(.sigmoid(input: head, output: out))
         outputNode = out
@@ -238,10 +238,13 @@ private struct Builder {
         return nodes.count - 1
     }
 
-    mutating func conv(_ input: Int, cout: Int, k: Int, stride: Int) throws -> Int {
+    /// A conv; `beforeBatchNorm` (every conv but the head) drops the bias's computation, which
+    /// the following BN cancels exactly (see `Conv2D.biasMatters`).
+    mutating func conv(_ input: Int, cout: Int, k: Int, stride: Int, beforeBatchNorm: Bool = true) throws -> Int {
         let x = nodes[input]
-        let layer = try Conv2D(cin: x.c, cout: cout, k: k, stride: stride, padding: config.padding,
+        var layer = try Conv2D(cin: x.c, cout: cout, k: k, stride: stride, padding: config.padding,
                                h: x.h, w: x.w, offset: parameterCount)
+        layer.biasMatters = !beforeBatchNorm
         parameterCount += layer.parameterCount
         let out = addNode(c: cout, h: layer.ho, w: layer.wo)
         ops.append(.conv(layer, input: input, output: out))
