@@ -7,6 +7,22 @@ bash scripts/install-deps.sh
 FLAGS=(-c release -Xswiftc -enable-testing)
 swift build "${FLAGS[@]}" --build-tests
 swift test "${FLAGS[@]}" --skip-build 2>&1 | tee .build/swift-test.log
-if [ -x Tests/hosts/run.sh ] || [ -f Tests/hosts/run.sh ]; then
-  bash Tests/hosts/run.sh
-fi
+bash Tests/hosts/run.sh 2>&1 | tee .build/hosts-test.log
+
+# One closing line for the whole suite: XCTest's total plus the host checks.
+# The last "Executed" line is the whole run's: "Executed N tests, with [K tests skipped and] M failures".
+xc=$(grep -E "Executed [0-9]+ tests?, with" .build/swift-test.log | tail -1)
+xc_run=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$xc")
+xc_failed=$(sed -E 's/.* ([0-9]+) failures?.*/\1/' <<<"$xc")
+xc_skipped=$(sed -nE 's/.* ([0-9]+) tests? skipped.*/\1/p' <<<"$xc")
+xc_skipped=${xc_skipped:-0}
+hosts=$(grep -E "^[0-9]+ passed, [0-9]+ failed" .build/hosts-test.log | tail -1)
+h_passed=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$hosts")
+h_failed=$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$hosts")
+h_skipped=$(sed -nE 's/.*, ([0-9]+) skipped.*/\1/p' <<<"$hosts")
+passed=$(( xc_run - xc_failed - xc_skipped + h_passed ))
+failed=$(( xc_failed + h_failed ))
+skipped=$(( xc_skipped + ${h_skipped:-0} ))
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -43,7 +43,7 @@ final class RestorationQualityTests: XCTestCase {
         let clean = try RestorationTest.crop()
         let low = try RestorationTest.run("downscale --factor 2", on: clean)
         XCTAssertEqual(low.width, 32)
-        let out = try RestorationTest.run("sr --scale 2 --iters 400", on: low)
+        let out = try RestorationTest.run("sr --scale 2 --iters 800", on: low)
         XCTAssertEqual(out.width, 64)
         XCTAssertEqual(out.height, 64)
         let bicubic = try RestorationTest.run("resize --scale 2 --method bicubic", on: low)
