@@ -191,6 +191,10 @@ struct Conv2D {
         let outPlane = ho * wo
         for n in 0..<x.n {
             let src = x.image(n), dst = y.image(n)
+            if isThin {
+                timed(timers, 1) { thinForward(src, dst, params: params) }
+                continue
+            }
             if isPointwise {
                 timed(timers, 1) {
                     BLAS.sgemm(transA: false, transB: false, m: cout, n: outPlane, k: cin, a: wt, lda: cin,
@@ -224,6 +228,12 @@ struct Conv2D {
         let outPlane = ho * wo
         for n in 0..<x.n {
             let src = x.image(n), g = dy.image(n)
+            if isThin {
+                timed(timers, 1) {
+                    thinBackward(src, g, dx?.image(n), accumulate: accumulate, params: params, grads: grads)
+                }
+                continue
+            }
             // Bias gradient: per-channel sums, each by one worker in a fixed order.
             if biasMatters { timed(timers, 3) {
                 Parallel.forEach(cout, costPerItem: outPlane) { range in

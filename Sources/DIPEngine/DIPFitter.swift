@@ -200,6 +200,8 @@ public final class DIPFitter {
     public func profileReport() -> [(String, Double)] {
         net.profileReport() + [("perturb", extraTimes[0]), ("loss", extraTimes[1]), ("guard+EMA+Adam", extraTimes[2])]
     }
+    /// The slowest convolutions while profiling: (shape, forward s, backward s, MACs), accumulated.
+    public func slowestConvolutions(_ count: Int) -> [(String, Double, Double, Int)] { net.slowestConvolutions(count) }
     private var profiling = false
     private var extraTimes: [Double] = [0, 0, 0]
 

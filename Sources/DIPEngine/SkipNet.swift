@@ -127,9 +127,24 @@ final class SkipNet {
                                "(conv im2col", "gemm", "col2im+zero", "bias)"]
     deinit { profileSlots.deallocate() }
 
+    private var opTimes: [Double] = []
+
     func enableProfiling() {
         profiling = true
         profileSlots.initialize(repeating: 0, count: 16)
+        opTimes = Array(repeating: 0, count: 2 * ops.count)
+    }
+
+    /// The `count` convolutions that took longest (forward + backward seconds accumulated), with
+    /// their shape and MACs.
+    func slowestConvolutions(_ count: Int) -> [(String, Double, Double, Int)] {
+        var rows: [(String, Double, Double, Int)] = []
+        for (i, op) in ops.enumerated() {
+            if case .conv(let c, _, _) = op {
+                rows.append(("\(c.cin)→\(c.cout) \(c.k)×\(c.k)/\(c.stride) @\(c.w)×\(c.h)", opTimes[2 * i], opTimes[2 * i + 1], c.macs * batch))
+            }
+        }
+        return Array(rows.sorted { $0.1 + $0.2 > $1.1 + $1.2 }.prefix(count))
     }
 
     /// Accumulated seconds per op kind since profiling was enabled.
@@ -146,13 +161,15 @@ final class SkipNet {
 
     func forward() {
         let p = parameters.pointer, cols = columns.pointer, st = stats.pointer
-        for op in ops {
+        for (index, op) in ops.enumerated() {
             let t0 = profiling ? tick() : 0
             defer {
                 if profiling {
                     let slot: Int
                     switch op { case .conv: slot = 0; case .batchNorm: slot = 1; case .upsample: slot = 2; case .sigmoid: slot = 3 }
-                    profileSlots[slot] += tick() - t0
+                    let dt = tick() - t0
+                    profileSlots[slot] += dt
+                    opTimes[2 * index] += dt
                 }
             }
             switch op {
@@ -173,13 +190,16 @@ final class SkipNet {
         let p = parameters.pointer, g = gradients.pointer, cols = columns.pointer, st = stats.pointer
         for i in 0..<gradWritten.count { gradWritten[i] = false }
         gradWritten[outputNode] = true
-        for op in ops.reversed() {
+        for index in stride(from: ops.count - 1, through: 0, by: -1) {
+            let op = ops[index]
             let t0 = profiling ? tick() : 0
             defer {
                 if profiling {
                     let slot: Int
                     switch op { case .conv: slot = 4; case .batchNorm: slot = 5; case .upsample: slot = 6; case .sigmoid: slot = 7 }
-                    profileSlots[slot] += tick() - t0
+                    let dt = tick() - t0
+                    profileSlots[slot] += dt
+                    opTimes[2 * index + 1] += dt
                 }
             }
             switch op {

@@ -158,6 +158,11 @@ enum EngineBenchmark {
                 if profile {
                     let parts = fitter.profileReport().map { String(format: "%@ %.3f", $0.0 as NSString, $0.1 / Double(steps)) }
                     print("  per step (s): " + parts.joined(separator: ", "))
+                    for (shape, f, b, macs) in fitter.slowestConvolutions(8) {
+                        let fs = f / Double(steps), bs = b / Double(steps)
+                        print(String(format: "    conv %-26@ fwd %.3f s (%.0f GFLOP/s)  bwd %.3f s (%.0f GFLOP/s)", shape as NSString,
+                                     fs, 2 * Double(macs) / fs / 1e9, bs, 4 * Double(macs) / bs / 1e9))
+                    }
                 }
             }
         } catch {

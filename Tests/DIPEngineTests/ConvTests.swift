@@ -48,7 +48,8 @@ final class ConvTests: XCTestCase {
         Case(cin: 4, cout: 3, k: 3, stride: 2, padding: .reflection, h: 10, w: 8, batch: 1, budget: 100),
         Case(cin: 2, cout: 4, k: 5, stride: 1, padding: .reflection, h: 8, w: 9, batch: 1, budget: 1 << 20),
         Case(cin: 2, cout: 3, k: 5, stride: 2, padding: .zero, h: 12, w: 10, batch: 2, budget: 120),
-        Case(cin: 6, cout: 4, k: 1, stride: 1, padding: .reflection, h: 5, w: 7, batch: 2, budget: 1 << 20),
+        Case(cin: 6, cout: 4, k: 1, stride: 1, padding: .reflection, h: 5, w: 7, batch: 2, budget: 1 << 20),   // thin path
+        Case(cin: 3, cout: 7, k: 1, stride: 1, padding: .zero, h: 6, w: 5, batch: 2, budget: 1 << 20),         // GEMM path
         Case(cin: 3, cout: 2, k: 1, stride: 2, padding: .zero, h: 6, w: 6, batch: 1, budget: 1 << 20),
     ]
 
