@@ -79,7 +79,7 @@ struct RunCommand: ParsableCommand {
         let outputFormat = explicitFormat ?? (output == "-" ? nil : ImageFormat.fromExtension(output))
         let sourceName = input == "-" ? "stdin" : input
 
-        var count = 0
+        var count = 0, written = 0
         do {
             while let image = try reader.next() {
                 count += 1
@@ -89,13 +89,14 @@ struct RunCommand: ParsableCommand {
                 printer.finishLine()
                 let format = outputFormat ?? reader.lastFormat ?? .png
                 try sink.write(result, as: format, options: options)
+                written += 1
             }
             guard count > 0 else { throw DipError.badImage(sourceName, "no image in the input") }
             try sink.finish()
         } catch {
             printer.finishLine()
             // Images already written stay valid: a file output keeps the complete ones.
-            if count > 1 { try? sink.finish() } else { sink.abandon() }
+            if written > 0 { try? sink.finish() } else { sink.abandon() }
             throw error
         }
     }

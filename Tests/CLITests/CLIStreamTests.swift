@@ -49,4 +49,14 @@ final class CLIStreamTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("image 3"), r.stderr)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
     }
+
+    func testStreamErrorToFileKeepsCompleteImagesOnly() throws {
+        let dir = try CLI.tempDir(self)
+        let stream = Fixture.ppm() + Fixture.ppm().prefix(25)
+        let r = try CLI.dip(["--quiet", "--output", dir + "/out.ppm", "copy"], stdin: stream)
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("image 2"), r.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir + "/out.ppm")), Fixture.ppm())
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["out.ppm"], "no temporary left")
+    }
 }
