@@ -16,6 +16,7 @@ final class OutputSink {
             writer = ImageStreamWriter(fileDescriptor: 1, name: "stdout")
         } else {
             let file = try AtomicFile.Pending(path: path)
+            InterruptCleanup.protect(file.tempPath)
             pending = file
             writer = ImageStreamWriter(fileDescriptor: file.fileDescriptor, name: path)
         }
@@ -26,8 +27,14 @@ final class OutputSink {
     }
 
     /// Publishes a file output under its final name.
-    func finish() throws { try pending?.commit() }
+    func finish() throws {
+        InterruptCleanup.protect(nil)
+        try pending?.commit()
+    }
 
     /// Discards a file output that never received a complete image.
-    func abandon() { pending?.discard() }
+    func abandon() {
+        InterruptCleanup.protect(nil)
+        pending?.discard()
+    }
 }

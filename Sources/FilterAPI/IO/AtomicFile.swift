@@ -20,7 +20,8 @@ public enum AtomicFile {
     public final class Pending {
         public let path: String
         public let fileDescriptor: Int32
-        private let tempPath: String
+        /// The temporary file's path (e.g. for a signal handler that removes it on interrupt).
+        public let tempPath: String
         private var open = true
 
         public init(path: String) throws {
