@@ -23,6 +23,9 @@ public final class DIPFitter {
     private let average: FloatBuffer?
     private var lastGoodPSNR: Double = -Double.infinity
     private let noiseStream: UInt64
+    /// Scratch of the noise generator: 2·block floats per 64 Ki chunk of z.
+    private let noiseScratch: FloatBuffer
+    static let noiseChunk = 1 << 16
     private var averageStarted = false
 
     public private(set) var stepsDone = 0
@@ -89,6 +92,7 @@ public final class DIPFitter {
             planar.withUnsafeBufferPointer { z.pointer.update(from: $0.baseAddress!, count: planar.count) }
         }
         net.input.base.update(from: z.pointer, count: z.count)
+        noiseScratch = FloatBuffer(count: (z.count + DIPFitter.noiseChunk - 1) / DIPFitter.noiseChunk * 2 * GaussianNoise.block)
         lastGood = options.divergenceGuard ? FloatBuffer(count: net.parameterCount) : nil
         average = options.emaDecay != nil ? FloatBuffer(count: config.outputChannels * plane) : nil
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -147,22 +151,15 @@ public final class DIPFitter {
     private func perturbInput() {
         let dst = net.input.base, src = z.pointer, count = z.count
         let sigma = options.regNoiseStd
-        let chunk = 1 << 16
+        let chunk = DIPFitter.noiseChunk
         let chunks = (count + chunk - 1) / chunk
         let base = noiseStream &+ UInt64(stepsDone) &* 0x9E37_79B9_7F4A_7C15
         Parallel.forEach(chunks, costPerItem: chunk * 8) { r in
             for ci in r {
                 var rng = SeededRandom(seed: base ^ (UInt64(ci) &* 0xD1B5_4A32_D192_ED03))
                 let lo = ci * chunk, hi = min(count, lo + chunk)
-                var i = lo
-                while i < hi {
-                    let u1 = 1 - rng.nextUniform(), u2 = rng.nextUniform()
-                    let rad = (-2 * logf(u1)).squareRoot() * sigma
-                    let ang = 2 * Float.pi * u2
-                    dst[i] = src[i] + rad * cosf(ang)
-                    if i + 1 < hi { dst[i + 1] = src[i + 1] + rad * sinf(ang) }
-                    i += 2
-                }
+                GaussianNoise.addNoise(src + lo, dst + lo, count: hi - lo, sigma: sigma, rng: &rng,
+                                       scratch: noiseScratch.pointer + ci * 2 * GaussianNoise.block)
             }
         }
     }

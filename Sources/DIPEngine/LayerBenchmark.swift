@@ -34,3 +34,20 @@ public enum LayerBenchmark {
         return (f.sorted()[f.count / 2], b.sorted()[b.count / 2])
     }
 }
+
+extension LayerBenchmark {
+    /// Seconds to add N(0, σ²) noise to `count` floats on one thread (the per-step perturbation
+    /// runs this on 64 Ki chunks over all workers).
+    public static func gaussianNoise(count: Int) -> Double {
+        let src = FloatBuffer(count: count), dst = FloatBuffer(count: count)
+        _ = dst.pointer[count - 1]
+        var rng = SeededRandom(seed: 1)
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        let t0 = Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+        let scratch = FloatBuffer(count: 2 * GaussianNoise.block)
+        GaussianNoise.addNoise(src.pointer, dst.pointer, count: count, sigma: 0.1, rng: &rng, scratch: scratch.pointer)
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9 - t0
+    }
+}
