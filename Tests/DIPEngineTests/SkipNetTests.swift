@@ -233,3 +233,34 @@ final class SkipNetTests: XCTestCase {
         XCTAssertEqual(c, [19, 22, 43, 50])
     }
 }
+
+/// Batches (for later patch training): BatchNorm pools statistics over the batch, so a batch of
+/// two identical images must give each the output of the single image.
+final class SkipNetBatchTests: XCTestCase {
+    func testBatchOfIdenticalImagesMatchesSingleImage() throws {
+        try BLAS.load()
+        let h = 16, w = 16, c = SkipNetTests.tiny.inputDepth
+        let one = try SkipNet(config: SkipNetTests.tiny, batch: 1, height: h, width: w, seed: 9)
+        let two = try SkipNet(config: SkipNetTests.tiny, batch: 2, height: h, width: w, seed: 9)
+        XCTAssertEqual(one.parameters.array, two.parameters.array)
+        var rng = SeededRandom(seed: 10, stream: "batch")
+        for i in 0..<(c * h * w) {
+            let v = rng.nextUniform()
+            one.input.base[i] = v; two.input.base[i] = v; two.input.base[c * h * w + i] = v
+        }
+        one.forward(); two.forward()
+        let n = SkipNetTests.tiny.outputChannels * h * w
+        for i in 0..<n {
+            XCTAssertEqual(two.output.base[i], one.output.base[i], accuracy: 1e-5)
+            XCTAssertEqual(two.output.base[n + i], one.output.base[i], accuracy: 1e-5)
+        }
+        // Gradients of a loss on both images are twice the single image's.
+        for i in 0..<n { let g = one.output.base[i] - 0.5; one.outputGrad.base[i] = g; two.outputGrad.base[i] = g; two.outputGrad.base[n + i] = g }
+        one.gradients.zero(); two.gradients.zero()
+        one.backward(); two.backward()
+        for i in 0..<one.parameterCount {
+            let a = Double(one.gradients.pointer[i]), b = Double(two.gradients.pointer[i])
+            XCTAssertEqual(b, 2 * a, accuracy: 1e-4 + 1e-3 * abs(a), "param \(i)")
+        }
+    }
+}
