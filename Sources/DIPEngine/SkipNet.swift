@@ -51,6 +51,15 @@ final class SkipNet {
         guard batch >= 1, height >= m, width >= m, height % m == 0, width % m == 0 else {
             throw EngineError.badInput("image \(width)×\(height) must be positive multiples of \(m) (2^levels), batch \(batch) ≥ 1")
         }
+        if config.padding == .reflection {
+            // The deepest feature maps are (side / 2^levels); reflection needs them wider than the pad.
+            let pad = max(config.kernelDown, config.kernelUp) / 2
+            let deepest = min(height, width) >> config.levels
+            if deepest <= pad {
+                let need = (pad + 1) << config.levels
+                throw EngineError.badInput("image \(width)×\(height) is too small for \(config.levels) levels with reflection padding: both sides must be at least \(need)")
+            }
+        }
         guard batch * height * width <= 1 << 26 else {
             throw EngineError.tooLarge("\(batch)×\(width)×\(height) pixels is beyond the engine's 64 Mpixel limit")
         }

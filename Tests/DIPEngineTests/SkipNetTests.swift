@@ -32,6 +32,10 @@ final class SkipNetTests: XCTestCase {
             }
         }
         XCTAssertThrowsError(try SkipNet(config: SkipNetTests.tiny, height: 6, width: 8, seed: 1))
+        // 5 levels with reflection: 32×32 leaves 1×1 deepest maps, which cannot be reflected.
+        XCTAssertThrowsError(try SkipNet(config: .paperDenoise(), height: 32, width: 64, seed: 1)) { error in
+            XCTAssertTrue("\(error)".contains("at least 64"), "\(error)")
+        }
     }
 
     /// Parameter gradients of the MSE loss through the whole net against central differences.
