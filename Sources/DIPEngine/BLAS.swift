@@ -1,12 +1,14 @@
+import Foundation
 import COpenBLAS
 
 /// The engine's access to OpenBLAS (loaded at run time by Sources/COpenBLAS/blas_loader.c, which
 /// selects the AVX-512 "SkylakeX" kernels on CPUs that have AVX-512 unless the user chose a core
 /// type with OPENBLAS_CORETYPE).
 public enum BLAS {
-    /// Threads OpenBLAS uses inside one GEMM (the machine dip targets has 2 cores). Fixed, so that
-    /// GEMM results are reproducible (OpenBLAS partitions work by thread count).
-    public static let threads = 2
+    /// Threads OpenBLAS uses inside one GEMM: the cores available to the process (2 on the machine
+    /// dip targets), at most 16. Fixed per machine and set on every `load()`, so GEMM results are
+    /// reproducible there (OpenBLAS partitions work by thread count) even if a host changed it.
+    public static let threads = max(1, min(16, ProcessInfo.processInfo.activeProcessorCount))
 
     /// Loads OpenBLAS (once per process) and fixes its thread count. Throws `.blasUnavailable`
     /// with a one-line reason if the library cannot be loaded.

@@ -35,7 +35,11 @@ struct Conv2D {
 
     /// Column-buffer budget in floats (4 MB: a tile stays in L2/L3 between im2col and the GEMM
     /// that reads it; measured on the 512² level-0 up conv, larger tiles were slower).
-    static let columnBudget = 1 << 20
+    /// DIP_COLUMN_BUDGET (floats, 65536...268435456) overrides it, for tuning on other machines.
+    static let columnBudget: Int = {
+        if let v = ProcessInfo.processInfo.environment["DIP_COLUMN_BUDGET"], let n = Int(v), n >= 1 << 16, n <= 1 << 28 { return n }
+        return 1 << 20
+    }()
     /// False when a BatchNorm follows: the bias then cancels exactly in the BN's mean, so it is
     /// neither added nor given a gradient (it stays at its initial value, and the output is the
     /// same as with it). Saves a pass over the output forward and one backward.

@@ -4,8 +4,9 @@ import Dispatch
 /// activations, upsampling). Work is split into a fixed number of contiguous chunks, and no loop
 /// reduces across chunks, so results never depend on scheduling.
 enum Parallel {
-    /// Worker count for engine loops (the target machine has 2 cores).
-    static let workers = 2
+    /// Worker count for engine loops: one per available core (2 on the target machine), at most 16.
+    /// No loop reduces across chunks, so results do not depend on it.
+    static let workers = BLAS.threads
 
     /// Runs body(range) over `0..<count` split into `workers` contiguous chunks, or inline when the
     /// work (count × costPerItem, roughly in floats touched) is too small to be worth a fork.
