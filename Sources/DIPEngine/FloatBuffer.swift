@@ -34,6 +34,10 @@ struct TensorView {
     init(base: UnsafeMutablePointer<Float>, n: Int, c: Int, h: Int, w: Int, batchStride: Int) {
         self.base = base; self.n = n; self.c = c; self.h = h; self.w = w; self.batchStride = batchStride
     }
+    /// Image i alone, as a batch of one.
+    func one(_ i: Int) -> TensorView {
+        TensorView(base: base + i * batchStride, n: 1, c: c, h: h, w: w, batchStride: batchStride)
+    }
     /// Channels [from, from+count) of this view.
     func slice(channels from: Int, count: Int) -> TensorView {
         TensorView(base: base + from * h * w, n: n, c: count, h: h, w: w, batchStride: batchStride)

@@ -45,6 +45,8 @@ final class ConvTests: XCTestCase {
     let cases: [Case] = [
         Case(cin: 3, cout: 5, k: 3, stride: 1, padding: .reflection, h: 9, w: 11, batch: 1, budget: 40),   // tiled: few rows per tile
         Case(cin: 3, cout: 5, k: 3, stride: 1, padding: .zero, h: 8, w: 8, batch: 2, budget: 1 << 20),
+        Case(cin: 3, cout: 4, k: 3, stride: 1, padding: .reflection, h: 9, w: 11, batch: 2, budget: 351),  // 3-row tiles
+        Case(cin: 2, cout: 3, k: 5, stride: 1, padding: .zero, h: 7, w: 6, batch: 1, budget: 200),          // 2-row tiles
         Case(cin: 4, cout: 3, k: 3, stride: 2, padding: .reflection, h: 10, w: 8, batch: 1, budget: 100),
         Case(cin: 2, cout: 4, k: 5, stride: 1, padding: .reflection, h: 8, w: 9, batch: 1, budget: 1 << 20),
         Case(cin: 2, cout: 3, k: 5, stride: 2, padding: .zero, h: 12, w: 10, batch: 2, budget: 120),
@@ -53,14 +55,25 @@ final class ConvTests: XCTestCase {
         Case(cin: 3, cout: 2, k: 1, stride: 2, padding: .zero, h: 6, w: 6, batch: 1, budget: 1 << 20),
     ]
 
-    func make(_ c: Case) throws -> Conv2D {
-        try Conv2D(cin: c.cin, cout: c.cout, k: c.k, stride: c.stride, padding: c.padding, h: c.h, w: c.w,
-                   offset: 3, columnBudget: c.budget)
+    /// Every case with the padded-row path (stride-1 k×k) and again with plain im2col.
+    var layers: [(Int, Case, Conv2D)] {
+        get throws {
+            var out: [(Int, Case, Conv2D)] = []
+            for (index, c) in cases.enumerated() {
+                for rowShift in [true, false] {
+                    var layer = try Conv2D(cin: c.cin, cout: c.cout, k: c.k, stride: c.stride, padding: c.padding, h: c.h, w: c.w,
+                                           offset: 3, columnBudget: c.budget)
+                    layer.allowRowShift = rowShift
+                    if !rowShift && !layer.usesRowShift { continue }
+                    out.append((rowShift ? index : 100 + index, c, layer))
+                }
+            }
+            return out
+        }
     }
 
     func testIm2colConvMatchesDirectConvolution() throws {
-        for (index, c) in cases.enumerated() {
-            let layer = try make(c)
+        for (index, c, layer) in try layers {
             var rng = SeededRandom(seed: UInt64(index), stream: "conv")
             let params = FloatBuffer(count: 3 + layer.parameterCount)
             layer.initialise(params.pointer, rng: &rng)
@@ -78,8 +91,7 @@ final class ConvTests: XCTestCase {
     }
 
     func testConvBackwardMatchesFiniteDifferences() throws {
-        for (index, c) in cases.enumerated() {
-            let layer = try make(c)
+        for (index, c, layer) in try layers {
             var rng = SeededRandom(seed: UInt64(index), stream: "convgrad")
             let params = FloatBuffer(count: 3 + layer.parameterCount)
             let grads = FloatBuffer(count: 3 + layer.parameterCount)
