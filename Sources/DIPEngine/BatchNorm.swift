@@ -37,15 +37,7 @@ struct BatchNorm {
                 let a = gamma[ch] * inv
                 let b = beta[ch] - Float(mean) * a
                 for i in 0..<n {
-                    let src = x.channel(i, ch), dst = y.channel(i, ch)
-                    if slope == 1 {
-                        for j in 0..<plane { dst[j] = a * src[j] + b }
-                    } else {
-                        for j in 0..<plane {
-                            let z = a * src[j] + b
-                            dst[j] = z > 0 ? z : z * slope
-                        }
-                    }
+                    BatchNorm.affineAct(x.channel(i, ch), y.channel(i, ch), plane, a: a, b: b, slope: slope)
                 }
             }
         }
@@ -107,16 +99,56 @@ struct BatchNorm {
                 // Pass 2: dx = γ/σ · (g − Σg/N − x̂·Σgx̂/N).
                 let k1 = Float(sg) / count, k2 = Float(sgx) / count
                 for i in 0..<n {
-                    let src = x.channel(i, ch), g = dy.channel(i, ch), d = dx.channel(i, ch)
-                    for j in 0..<plane {
-                        var gj = g[j]
-                        if slope != 1 && a * src[j] + b <= 0 { gj *= slope }
-                        let xh = (src[j] - mean) * inv
-                        let v = a * (gj - k1 - xh * k2)
-                        if accumulate { d[j] += v } else { d[j] = v }
-                    }
+                    BatchNorm.inputGradient(x.channel(i, ch), dy.channel(i, ch), dx.channel(i, ch), plane,
+                                            a: a, b: b, mean: mean, inv: inv, k1: k1, k2: k2, slope: slope, accumulate: accumulate)
                 }
             }
+        }
+    }
+
+    /// dst = act(a·src + b) over n floats, 16 lanes at a time.
+    @inline(__always)
+    static func affineAct(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int,
+                          a: Float, b: Float, slope: Float) {
+        let rs = UnsafeRawPointer(src), rd = UnsafeMutableRawPointer(dst)
+        let va = SIMD16<Float>(repeating: a), vb = SIMD16<Float>(repeating: b), vs = SIMD16<Float>(repeating: slope)
+        var j = 0
+        while j + 16 <= n {
+            let z = va * rs.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self) + vb
+            rd.storeBytes(of: slope == 1 ? z : z.replacing(with: z * vs, where: z .<= 0), toByteOffset: j * 4, as: SIMD16<Float>.self)
+            j += 16
+        }
+        while j < n {
+            let z = a * src[j] + b
+            dst[j] = z > 0 ? z : z * slope
+            j += 1
+        }
+    }
+
+    /// d (=, or +=) a·(g·act'(z) − k1 − x̂·k2) with z = a·x + b and x̂ = (x − mean)·inv, 16 lanes at a time.
+    @inline(__always)
+    static func inputGradient(_ src: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ n: Int,
+                              a: Float, b: Float, mean: Float, inv: Float, k1: Float, k2: Float, slope: Float, accumulate: Bool) {
+        let rs = UnsafeRawPointer(src), rg = UnsafeRawPointer(g), rd = UnsafeMutableRawPointer(d)
+        let va = SIMD16<Float>(repeating: a), vb = SIMD16<Float>(repeating: b), vs = SIMD16<Float>(repeating: slope)
+        let vmean = SIMD16<Float>(repeating: mean), vinv = SIMD16<Float>(repeating: inv)
+        let vk1 = SIMD16<Float>(repeating: k1), vk2 = SIMD16<Float>(repeating: k2)
+        var j = 0
+        while j + 16 <= n {
+            let xv = rs.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
+            var gv = rg.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
+            if slope != 1 { gv = gv.replacing(with: gv * vs, where: va * xv + vb .<= 0) }
+            var v = va * (gv - vk1 - (xv - vmean) * vinv * vk2)
+            if accumulate { v += rd.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self) }
+            rd.storeBytes(of: v, toByteOffset: j * 4, as: SIMD16<Float>.self)
+            j += 16
+        }
+        while j < n {
+            var gj = g[j]
+            if slope != 1 && a * src[j] + b <= 0 { gj *= slope }
+            let v = a * (gj - k1 - (src[j] - mean) * inv * k2)
+            if accumulate { d[j] += v } else { d[j] = v }
+            j += 1
         }
     }
 }
