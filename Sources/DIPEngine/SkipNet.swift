@@ -80,7 +80,16 @@ final class SkipNet {
         gradients = FloatBuffer(count: builder.parameterCount)
         stats = FloatBuffer(count: builder.statsCount)
         var colFloats = 1
-        for op in builder.ops { if case .conv(let c, _, _) = op { colFloats = max(colFloats, c.columnFloats); macs += c.macs * batch } }
+        for op in builder.ops {
+            switch op {
+            case .conv(let c, _, _):
+                colFloats = max(colFloats, c.columnFloats); macs += c.macs * batch
+            case .upsample(_, let i, _):
+                let x = builder.nodes[i]
+                colFloats = max(colFloats, Upsample2x.scratchFloats(n: batch, c: x.c, w: x.w))
+            default: break
+            }
+        }
         columns = FloatBuffer(count: colFloats)
 
         // Pass 2: storage. Owned nodes get buffers; slices point into their parent's.
@@ -225,7 +234,7 @@ final class SkipNet {
                 gradWritten[i] = true
             case .upsample(let u, let i, let o):
                 guard let dy = nodes[o].grad, let dx = nodes[i].grad else { continue }
-                u.backward(dy: dy, dx: dx, accumulate: gradWritten[i])
+                u.backward(dy: dy, dx: dx, accumulate: gradWritten[i], scratch: cols)
                 gradWritten[i] = true
             case .sigmoid(let i, let o):
                 guard let dy = nodes[o].grad, let dx = nodes[i].grad else { continue }

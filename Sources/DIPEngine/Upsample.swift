@@ -54,33 +54,43 @@ struct Upsample2x {
         }
     }
 
-    /// dx (=, or += with `accumulate`) the adjoint of `forward` applied to dy.
-    func backward(dy: TensorView, dx: TensorView, accumulate: Bool) {
+    /// Scratch floats `backward` needs for a `dx` of this shape (one row of 2w per plane).
+    static func scratchFloats(n: Int, c: Int, w: Int) -> Int { n * c * 2 * w }
+
+    /// dx (=, or += with `accumulate`) the adjoint of `forward` applied to dy. Gather form: each
+    /// input pixel sums its output pixels in a fixed order (vectorisable, no zeroing pass).
+    /// `scratch` holds `scratchFloats` floats.
+    func backward(dy: TensorView, dx: TensorView, accumulate: Bool, scratch: UnsafeMutablePointer<Float>) {
         let h = dx.h, w = dx.w, ow = 2 * w
         let planes = dx.n * dx.c
         Parallel.forEach(planes, costPerItem: 4 * h * w) { range in
             for p in range {
                 let g = dy.channel(p / dx.c, p % dx.c), d = dx.channel(p / dx.c, p % dx.c)
-                if !accumulate { d.update(repeating: 0, count: h * w) }
                 if mode == .nearest {
                     for iy in 0..<h {
                         let g0 = g + 2 * iy * ow, g1 = g0 + ow
                         let dr = d + iy * w
                         for ix in 0..<w {
-                            dr[ix] += (g0[2 * ix] + g0[2 * ix + 1]) + (g1[2 * ix] + g1[2 * ix + 1])
+                            let v = (g0[2 * ix] + g0[2 * ix + 1]) + (g1[2 * ix] + g1[2 * ix + 1])
+                            dr[ix] = accumulate ? dr[ix] + v : v
                         }
                     }
-                } else {
-                    for oy in 0..<(2 * h) {
-                        let (r0, wy0, r1, wy1) = Upsample2x.taps(oy, h)
-                        let gr = g + oy * ow
-                        let d0 = d + r0 * w, d1 = d + r1 * w
-                        for ox in 0..<ow {
-                            let (c0, wx0, c1, wx1) = Upsample2x.taps(ox, w)
-                            let v = gr[ox]
-                            d0[c0] += wy0 * wx0 * v; d0[c1] += wy0 * wx1 * v
-                            d1[c0] += wy1 * wx0 * v; d1[c1] += wy1 * wx1 * v
-                        }
+                    continue
+                }
+                let t = scratch + p * ow
+                for iy in 0..<h {
+                    // Rows: out rows 2i and 2i+1 weigh ¾, 2i−1 and 2i+2 weigh ¼; at the borders the
+                    // clamped neighbour folds back (out row 0 / 2h−1 weigh 1).
+                    let r0 = g + 2 * iy * ow, r1 = r0 + ow
+                    let up: UnsafeMutablePointer<Float> = iy > 0 ? r0 - ow : r0
+                    let down: UnsafeMutablePointer<Float> = iy < h - 1 ? r1 + ow : r1
+                    for ox in 0..<ow { t[ox] = 0.75 * (r0[ox] + r1[ox]) + 0.25 * (up[ox] + down[ox]) }
+                    let dr = d + iy * w
+                    for ix in 0..<w {
+                        let left = ix > 0 ? t[2 * ix - 1] : t[0]
+                        let right = ix < w - 1 ? t[2 * ix + 2] : t[ow - 1]
+                        let v = 0.75 * (t[2 * ix] + t[2 * ix + 1]) + 0.25 * (left + right)
+                        dr[ix] = accumulate ? dr[ix] + v : v
                     }
                 }
             }

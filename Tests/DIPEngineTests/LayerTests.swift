@@ -101,11 +101,25 @@ final class LayerTests: XCTestCase {
             let g = TestTensor(n: 2, c: 5, h: 8, w: 10); g.fill(&rng)
             let gv = g.view.slice(channels: 1, count: 3)
             let dx = TestTensor(n: 2, c: 3, h: 4, w: 5)
-            up.backward(dy: gv, dx: dx.view, accumulate: false)
+            dx.fill(&rng) // must be overwritten
+            let scratch = FloatBuffer(count: Upsample2x.scratchFloats(n: 2, c: 3, w: 5))
+            up.backward(dy: gv, dx: dx.view, accumulate: false, scratch: scratch.pointer)
             var lhs = 0.0
             for n in 0..<2 { for c in 0..<3 { for i in 0..<80 { lhs += Double(yv.channel(n, c)[i]) * Double(gv.channel(n, c)[i]) } } }
             let rhs = dot(x.p, dx.p, x.count)
             XCTAssertEqual(lhs, rhs, accuracy: 1e-4 * max(1, abs(lhs)), "\(mode) adjoint")
+            // Accumulating adds the same gradient again.
+            let first = dx.values()
+            up.backward(dy: gv, dx: dx.view, accumulate: true, scratch: scratch.pointer)
+            for i in 0..<x.count { XCTAssertEqual(dx[i], 2 * first[i], accuracy: 1e-5) }
+            // 1-pixel-wide/high inputs (the deepest level of a small net).
+            let tiny = TestTensor(c: 1, h: 1, w: 1); tiny[0] = 0.3
+            let tinyOut = TestTensor(c: 1, h: 2, w: 2)
+            up.forward(x: tiny.view, y: tinyOut.view)
+            for i in 0..<4 { XCTAssertEqual(tinyOut[i], 0.3, accuracy: 1e-7) }
+            tinyOut.fill(&rng)
+            up.backward(dy: tinyOut.view, dx: tiny.view, accumulate: false, scratch: scratch.pointer)
+            XCTAssertEqual(Double(tiny[0]), tinyOut.values().reduce(0.0) { $0 + Double($1) }, accuracy: 1e-6)
         }
     }
 
