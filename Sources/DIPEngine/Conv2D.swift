@@ -9,10 +9,15 @@ public enum PaddingMode: Sendable, Equatable {
 }
 
 /// A 2-D convolution layer (k×k, k odd, stride 1 or 2, "same" padding (k−1)/2, bias) on NCHW
-/// tensors, computed as im2col + OpenBLAS sgemm.
-///
-/// im2col is tiled over output rows so the column buffer stays under `Conv2D.columnBudget` floats
-/// while GEMMs keep thousands of columns; 1×1 stride-1 convolutions skip im2col entirely.
+/// tensors, computed as column matrix + OpenBLAS sgemm. Three paths, chosen at plan time:
+/// - stride-1 k×k (k > 1): the padded-row matrix of `RowShiftConv.swift` (k× smaller than im2col;
+///   the kx taps are k GEMMs on shifted views);
+/// - stride 2: classic im2col (rows (c, ky, kx));
+/// - 1×1 stride 1: no column matrix at all (one GEMM on the input), or for ≤ 4 output channels the
+///   hand-written loops of `ThinPointwise.swift`.
+/// Column matrices are tiled over output rows so the workspace stays under `Conv2D.columnBudget`
+/// floats while GEMMs keep thousands of columns. Padding indices are computed only at the image
+/// borders (interiors are straight copies), so no index tables are needed.
 /// Weights are [cout][cin][k][k] (PyTorch's order) at `weightOffset` in the parameter buffer,
 /// followed by `cout` biases at `biasOffset`; gradients live at the same offsets in the gradient
 /// buffer and are accumulated (+=), so the caller zeroes them once per step.

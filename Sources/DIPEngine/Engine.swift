@@ -5,7 +5,8 @@
 ///   presets from DIP-REFERENCE's table) to one image through a `DataTerm` (MSE, masked MSE, or the
 ///   Lanczos2-downsampled MSE of super-resolution) with Adam, one allocation-free `step()` at a time.
 /// - Layers are explicit forward/backward pairs on NCHW float32 (batch ≥ 1), in the style of llm.c:
-///   `Conv2D` (im2col tiled over output rows + OpenBLAS sgemm; a thin path for few-channel 1×1 convs),
+///   `Conv2D` (column matrices tiled over output rows + OpenBLAS sgemm: padded-row matrices for
+///   stride-1 k×k, im2col for stride 2, none for 1×1, hand-written loops for few-channel 1×1),
 ///   `BatchNorm` (batch statistics, fused with LeakyReLU), `Upsample2x` (nearest / bilinear with
 ///   PyTorch's align_corners=False), `Activations` (LeakyReLU, sigmoid), `LossEvaluator` and the
 ///   fixed `Lanczos2Kernel`. Channel concatenation costs nothing: producers write straight into
