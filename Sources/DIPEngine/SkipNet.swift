@@ -75,22 +75,36 @@ final class SkipNet {
         builder.ops.append(.sigmoid(input: head, output: out))
         outputNode = out
 
+        // Refuse plans that cannot fit in memory (a host like GIMP should get an error, not be
+        // killed by the OOM killer): activations + gradients + workspace + parameters ×5 (values,
+        // gradients, Adam's two moments, the guard's copy).
+        var plannedFloats = 5 * builder.parameterCount
+        for spec in builder.nodes where spec.sliceOf == nil {
+            plannedFloats += batch * spec.c * spec.h * spec.w * (spec.needsGrad ? 2 : 1)
+        }
+        var workspace = 1
+        for op in builder.ops {
+            switch op {
+            case .conv(let c, _, _): workspace = max(workspace, c.columnFloats)
+            case .upsample(_, let i, _):
+                workspace = max(workspace, Upsample2x.scratchFloats(n: batch, c: builder.nodes[i].c, w: builder.nodes[i].w))
+            default: break
+            }
+        }
+        plannedFloats += workspace
+        let plannedGiB = Double(plannedFloats) * 4 / Double(1 << 30)
+        let memoryGiB = Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30)
+        if plannedGiB > 0.8 * memoryGiB {
+            throw EngineError.tooLarge(String(format: "a %d×%d fit needs about %.1f GiB, more than 80%% of this machine's %.1f GiB; use a smaller image or net",
+                                              width, height, plannedGiB, memoryGiB))
+        }
+
         parameterCount = builder.parameterCount
         parameters = FloatBuffer(count: builder.parameterCount)
         gradients = FloatBuffer(count: builder.parameterCount)
         stats = FloatBuffer(count: builder.statsCount)
-        var colFloats = 1
-        for op in builder.ops {
-            switch op {
-            case .conv(let c, _, _):
-                colFloats = max(colFloats, c.columnFloats); macs += c.macs * batch
-            case .upsample(_, let i, _):
-                let x = builder.nodes[i]
-                colFloats = max(colFloats, Upsample2x.scratchFloats(n: batch, c: x.c, w: x.w))
-            default: break
-            }
-        }
-        columns = FloatBuffer(count: colFloats)
+        for op in builder.ops { if case .conv(let c, _, _) = op { macs += c.macs * batch } }
+        columns = FloatBuffer(count: workspace)
 
         // Pass 2: storage. Owned nodes get buffers; slices point into their parent's.
         var values: [TensorView] = []

@@ -216,6 +216,10 @@ final class SkipNetTests: XCTestCase {
         XCTAssertThrowsError(try DIPFitter(config: config, height: 64, width: 64, input: .meshgrid, data: .mse(target: t), options: FitOptions()))
         XCTAssertThrowsError(try DIPFitter(config: config, height: 64, width: 64, input: .uniformNoise(depth: 32, scale: 0.1), data: .mse(target: [1]), options: FitOptions()))
         XCTAssertThrowsError(try DIPFitter(config: config, height: 64, width: 64, input: .uniformNoise(depth: 32, scale: 0.1), data: .mse(target: t), options: FitOptions(learningRate: -1)))
+        // 8192² with the paper's net needs far more than 80% of any test machine's memory.
+        XCTAssertThrowsError(try SkipNet(config: config, height: 8192, width: 8192, seed: 1)) { error in
+            guard case EngineError.tooLarge = error else { return XCTFail("\(error)") }
+        }
         var bad = config; bad.up = [128]
         XCTAssertThrowsError(try bad.validate())
         bad = config; bad.kernelDown = 4
