@@ -108,6 +108,16 @@ final class LayerTests: XCTestCase {
             for n in 0..<2 { for c in 0..<3 { for i in 0..<80 { lhs += Double(yv.channel(n, c)[i]) * Double(gv.channel(n, c)[i]) } } }
             let rhs = dot(x.p, dx.p, x.count)
             XCTAssertEqual(lhs, rhs, accuracy: 1e-4 * max(1, abs(lhs)), "\(mode) adjoint")
+            // And directly against central differences of ⟨up(x), g⟩.
+            let loss: () -> Double = {
+                up.forward(x: x.view, y: yv)
+                var s = 0.0
+                for n in 0..<2 { for c in 0..<3 { for i in 0..<80 { s += Double(yv.channel(n, c)[i]) * Double(gv.channel(n, c)[i]) } } }
+                return s
+            }
+            for i in 0..<x.count {
+                assertClose(Double(dx[i]), centralDifference(x.p, i, eps: 1e-2, loss), rtol: 1e-3, atol: 1e-4, "\(mode) x[\(i)]")
+            }
             // Accumulating adds the same gradient again.
             let first = dx.values()
             up.backward(dy: gv, dx: dx.view, accumulate: true, scratch: scratch.pointer)
