@@ -106,7 +106,14 @@ enum QualityHarness {
         // The steps actually run, as the filters report them (their presets decide the default).
         final class StepCounter { var last = 0 }
         let counter = StepCounter()
-        let context = FilterContext(seed: seed, progress: { counter.last = $0.step; return true })
+        let context = FilterContext(seed: seed, progress: { event in
+            counter.last = event.step
+            if event.step % 100 == 0 {
+                FileHandle.standardError.write(Data(String(format: "%@ %@: step %d/%d  %.1f s  eta %.0f s\n",
+                    task, name, event.step, event.total, event.elapsed, event.eta).utf8))
+            }
+            return true
+        })
         func run(_ spec: String, _ image: Image, extras: [String: Image] = [:]) throws -> Image {
             let chain = try Chain(spec: spec, registry: registry)
             var e = [[String: (image: Image, source: String)]](repeating: [:], count: chain.filters.count)
