@@ -14,7 +14,9 @@
  *  3. dlopen("libopenblas.so.0") (then "libopenblas.so") and dlsym cblas_sgemm,
  *     openblas_set_num_threads and openblas_get_corename. Any failure is reported as a message,
  *     never a crash.
- * The same code runs inside libdip.so when GIMP or ImageMagick loads it.
+ * The same code runs inside libdip.so when GIMP or ImageMagick loads it. setenv/unsetenv run once,
+ * under pthread_once, before any OpenBLAS thread exists; a host thread reading the environment at
+ * that very moment is the one (theoretical) hazard of this approach.
  */
 #define _GNU_SOURCE
 #include "dip_blas.h"
@@ -84,7 +86,11 @@ static void do_load(void) {
         if (setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1) == 0) forced_timeout = 1;
     }
     /* 3. Load. */
+#ifdef DIP_OPENBLAS_TEST_SONAME /* lets a manual test exercise the failure path */
+    const char *names[] = {DIP_OPENBLAS_TEST_SONAME};
+#else
     const char *names[] = {"libopenblas.so.0", "libopenblas.so"};
+#endif
     void *handle = NULL;
     const char *why = "not found";
     for (size_t i = 0; i < sizeof names / sizeof names[0] && handle == NULL; i++) {
