@@ -1,4 +1,5 @@
 @testable import DIPEngine
+import Foundation
 import XCTest
 
 /// The whole skip net: gradients against finite differences, a short fit, determinism and input
@@ -150,7 +151,7 @@ final class SkipNetTests: XCTestCase {
         XCTAssertEqual(fitter.renderClean().count, 3 * h * w)
     }
 
-    func makeFitter(seed: UInt64, guardOn: Bool = true) throws -> DIPFitter {
+    static func makeFitter(seed: UInt64, guardOn: Bool = true) throws -> DIPFitter {
         var rng = SeededRandom(seed: 99, stream: "det")
         let h = 32, w = 64
         let target = (0..<(3 * h * w)).map { _ in rng.nextUniform() }
@@ -163,7 +164,7 @@ final class SkipNetTests: XCTestCase {
     }
 
     func testSameSeedGivesIdenticalBytes() throws {
-        let a = try makeFitter(seed: 42), b = try makeFitter(seed: 42), c = try makeFitter(seed: 43)
+        let a = try SkipNetTests.makeFitter(seed: 42), b = try SkipNetTests.makeFitter(seed: 42), c = try SkipNetTests.makeFitter(seed: 43)
         XCTAssertEqual(a.parameters, b.parameters)
         XCTAssertNotEqual(a.parameters, c.parameters)
         var la: [Float] = [], lb: [Float] = []
@@ -271,4 +272,38 @@ final class SkipNetBatchTests: XCTestCase {
             XCTAssertEqual(b, 2 * a, accuracy: 1e-4 + 1e-3 * abs(a), "param \(i)")
         }
     }
+}
+
+/// The engine's thread pool under concurrent callers (e.g. a host running two filters at once):
+/// two fits stepping on two threads give exactly the bytes of the same fits run one after another.
+final class ConcurrentFitTests: XCTestCase {
+    func testConcurrentFitsMatchSequentialFits() throws {
+        let make = { (seed: UInt64) in try SkipNetTests.makeFitter(seed: seed) }
+        let a1 = try make(5), b1 = try make(6)
+        for _ in 0..<4 { try a1.step() }
+        for _ in 0..<4 { try b1.step() }
+        let a2 = try make(5), b2 = try make(6)
+        let group = DispatchGroup()
+        let failures = FailureBox()
+        for fitter in [a2, b2] {
+            group.enter()
+            Thread.detachNewThread {
+                do { for _ in 0..<4 { try fitter.step() } } catch { failures.add("\(error)") }
+                group.leave()
+            }
+        }
+        group.wait()
+        XCTAssertEqual(failures.messages, [])
+        XCTAssertEqual(a1.parameters.map(\.bitPattern), a2.parameters.map(\.bitPattern))
+        XCTAssertEqual(b1.parameters.map(\.bitPattern), b2.parameters.map(\.bitPattern))
+        XCTAssertEqual(a1.output.map(\.bitPattern), a2.output.map(\.bitPattern))
+    }
+}
+
+/// Collects error messages from worker threads.
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func add(_ m: String) { lock.lock(); list.append(m); lock.unlock() }
+    var messages: [String] { lock.lock(); defer { lock.unlock() }; return list }
 }

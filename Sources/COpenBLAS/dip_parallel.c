@@ -1,0 +1,104 @@
+/* Fork-join pool; see include/dip_blas.h. */
+#define _GNU_SOURCE
+#include "dip_blas.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
+
+enum { kMaxThreads = 16 };
+
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+static int pool_threads = 1;              /* caller + workers */
+static pthread_mutex_t submit_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t start_cond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
+
+/* The current job (written under state_lock before `generation` changes). */
+static unsigned long generation = 0;
+static dip_task_fn job_fn = 0;
+static void *job_context = 0;
+static int job_chunks = 0;
+static atomic_int next_chunk;
+static atomic_int active_workers;         /* workers still inside the current job */
+
+static __thread int inside_pool = 0;
+
+static void run_chunks(dip_task_fn fn, void *context, int chunks) {
+    int i;
+    while ((i = atomic_fetch_add(&next_chunk, 1)) < chunks) fn(context, i);
+}
+
+static void *worker_main(void *unused) {
+    (void)unused;
+    unsigned long seen = 0;
+    inside_pool = 1;
+    for (;;) {
+        pthread_mutex_lock(&state_lock);
+        while (generation == seen) pthread_cond_wait(&start_cond, &state_lock);
+        seen = generation;
+        dip_task_fn fn = job_fn;
+        void *context = job_context;
+        int chunks = job_chunks;
+        pthread_mutex_unlock(&state_lock);
+        run_chunks(fn, context, chunks);
+        if (atomic_fetch_sub(&active_workers, 1) == 1) {
+            pthread_mutex_lock(&state_lock);
+            pthread_cond_signal(&done_cond);
+            pthread_mutex_unlock(&state_lock);
+        }
+    }
+    return 0;
+}
+
+static void start_pool(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    if (n > kMaxThreads) n = kMaxThreads;
+    atomic_init(&next_chunk, 0);
+    atomic_init(&active_workers, 0);
+    int started = 1;
+    for (long i = 1; i < n; i++) {
+        pthread_t t;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        if (pthread_create(&t, &attr, worker_main, 0) == 0) started++;
+        pthread_attr_destroy(&attr);
+    }
+    pool_threads = started;
+}
+
+int dip_parallel_threads(void) {
+    pthread_once(&pool_once, start_pool);
+    return pool_threads;
+}
+
+void dip_parallel_run(int chunks, dip_task_fn fn, void *context) {
+    if (chunks <= 0) return;
+    pthread_once(&pool_once, start_pool);
+    if (inside_pool || pool_threads == 1 || chunks == 1) {
+        for (int i = 0; i < chunks; i++) fn(context, i);
+        return;
+    }
+    pthread_mutex_lock(&submit_lock);
+    pthread_mutex_lock(&state_lock);
+    job_fn = fn;
+    job_context = context;
+    job_chunks = chunks;
+    atomic_store(&next_chunk, 0);
+    atomic_store(&active_workers, pool_threads - 1);
+    generation++;
+    pthread_cond_broadcast(&start_cond);
+    pthread_mutex_unlock(&state_lock);
+
+    inside_pool = 1;
+    run_chunks(fn, context, chunks);
+    inside_pool = 0;
+
+    /* Every worker must have left this job's loop before the next job resets next_chunk. */
+    pthread_mutex_lock(&state_lock);
+    while (atomic_load(&active_workers) > 0) pthread_cond_wait(&done_cond, &state_lock);
+    pthread_mutex_unlock(&state_lock);
+    pthread_mutex_unlock(&submit_lock);
+}
