@@ -19,7 +19,12 @@
 /// - Speed: OpenBLAS is dlopen'ed by Sources/COpenBLAS/blas_loader.c, which picks the AVX-512
 ///   "SkylakeX" kernels when the CPU has them (Debian's 0.3.21 would use Haswell's) unless the user
 ///   set OPENBLAS_CORETYPE, and makes idle OpenBLAS workers sleep instead of spinning against the
-///   engine's own parallel loops (`Parallel`, two workers, fixed chunking).
+///   engine's own parallel loops (`Parallel`: one thread per core on a small C fork-join pool,
+///   Sources/COpenBLAS/dip_parallel.c, fixed chunking, no reductions across chunks).
+/// - Allocation: `step()` allocates no buffers and touches no new pages (dip-bench reports page
+///   faults per step: 0 here). What remains per step is tiny and outside the engine's buffers: one
+///   32-byte closure box per parallel loop (Swift's `withoutActuallyEscaping`) and OpenBLAS's own
+///   job buffer per threaded GEMM call.
 /// - `dip-bench engine` measures it (per-step time, GFLOP/s, peak memory, sgemm reference).
 public enum DIPEngineInfo {
     /// Engine version, bumped when results for a given seed change.
