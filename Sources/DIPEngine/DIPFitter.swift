@@ -204,4 +204,18 @@ public final class DIPFitter {
 
     /// A copy of all trainable parameters (construction order; for tests and warm starts).
     public var parameters: [Float] { net.parameters.array }
+
+    /// Warm start (DIP-REFERENCE: weights fitted to one image are a good start for a similar one,
+    /// e.g. the next video frame): replaces all parameters with `values` from `parameters` of a
+    /// fitter with the same configuration. Adam's state and the step count are kept.
+    public func setParameters(_ values: [Float]) throws {
+        guard values.count == net.parameterCount else {
+            throw EngineError.badInput("warm start has \(values.count) parameters, this net has \(net.parameterCount)")
+        }
+        guard values.allSatisfy({ $0.isFinite }) else {
+            throw EngineError.badInput("warm start parameters contain NaN or infinity")
+        }
+        values.withUnsafeBufferPointer { net.parameters.pointer.update(from: $0.baseAddress!, count: values.count) }
+        lastGood?.copy(from: net.parameters)
+    }
 }

@@ -191,6 +191,16 @@ final class SkipNetTests: XCTestCase {
         XCTAssertNil(fitter.averagedOutput)
     }
 
+    func testWarmStartCopiesWeights() throws {
+        let a = try SkipNetTests.makeFitter(seed: 1), b = try SkipNetTests.makeFitter(seed: 2)
+        for _ in 0..<3 { try a.step() }
+        try b.setParameters(a.parameters)
+        XCTAssertEqual(b.parameters, a.parameters)
+        XCTAssertThrowsError(try b.setParameters([1, 2, 3]))
+        var bad = a.parameters; bad[0] = .nan
+        XCTAssertThrowsError(try b.setParameters(bad))
+    }
+
     func testDivergenceGuardRestoresWeights() throws {
         // An absurd learning rate makes the output jump; the guard must reject such steps and put
         // the last accepted weights back.
