@@ -51,7 +51,11 @@ static void *worker_main(void *unused) {
     return 0;
 }
 
+/* A forked child has no workers (and maybe a copy of a held lock): run everything inline there. */
+static void reset_in_child(void) { pool_threads = 1; }
+
 static void start_pool(void) {
+    pthread_atfork(0, 0, reset_in_child);
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1) n = 1;
     if (n > kMaxThreads) n = kMaxThreads;
