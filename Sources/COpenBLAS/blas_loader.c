@@ -4,10 +4,15 @@
  * Policy:
  *  1. If the process already has OpenBLAS (another library linked or loaded it), use that copy:
  *     its kernels were chosen long ago and loading a second one would only add threads.
- *  2. Otherwise, if the CPU has AVX-512 (F, DQ, CD, BW, VL: what OpenBLAS's SkylakeX target needs)
- *     and the user has not set OPENBLAS_CORETYPE, set it to "SkylakeX" for the duration of the
- *     dlopen (Debian's OpenBLAS 0.3.21 detects AMD EPYC with AVX-512 as Haswell and uses AVX2
- *     kernels, ~35% slower). The variable is removed again afterwards so child processes and other
+ *  2. Otherwise choose the kernels before OpenBLAS's constructor runs:
+ *     - DIP_OPENBLAS_CORETYPE, if set, is dip's explicit choice and is used as given (e.g.
+ *       DIP_OPENBLAS_CORETYPE=Haswell to compare kernels);
+ *     - else, if the CPU has AVX-512 (F, DQ, CD, BW, VL: what OpenBLAS's SkylakeX target needs),
+ *       use "SkylakeX" unless OPENBLAS_CORETYPE already names an AVX-512 core. Debian's OpenBLAS
+ *       0.3.21 takes AMD EPYC with AVX-512 for Haswell, and some environments preset
+ *       OPENBLAS_CORETYPE=Haswell machine-wide; either way the AVX2 kernels are ~35% slower, and
+ *       dip is meant to use the machine without the user doing anything.
+ *     The variable is put back as it was right after the dlopen, so child processes and other
  *     code see the environment the user gave.
  *     Likewise OPENBLAS_THREAD_TIMEOUT is set to 4 (idle workers sleep instead of spinning) unless
  *     the user set it.
@@ -25,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* CBLAS enums (values fixed by the CBLAS standard). */
 enum { kRowMajor = 101, kNoTrans = 111, kTrans = 112 };
@@ -53,6 +59,15 @@ int dip_blas_cpu_has_avx512(void) {
 #endif
 }
 
+/* Whether an OPENBLAS_CORETYPE value names a core whose kernels already use AVX-512. */
+static int names_avx512_core(const char *core) {
+    if (core == NULL) return 0;
+    static const char *const avx512_cores[] = {"SkylakeX", "CooperLake", "SapphireRapids"};
+    for (size_t i = 0; i < sizeof avx512_cores / sizeof avx512_cores[0]; i++)
+        if (strcasecmp(core, avx512_cores[i]) == 0) return 1;
+    return 0;
+}
+
 static int bind_symbols(void *handle) {
     p_sgemm = (sgemm_fn)dlsym(handle, "cblas_sgemm");
     p_set_threads = (set_threads_fn)dlsym(handle, "openblas_set_num_threads");
@@ -73,9 +88,21 @@ static void do_load(void) {
         return;
     }
     /* 2. Choose the kernels before OpenBLAS's constructor runs. */
-    const char *user = getenv("OPENBLAS_CORETYPE");
-    if ((user == NULL || user[0] == '\0') && dip_blas_cpu_has_avx512()) {
-        if (setenv("OPENBLAS_CORETYPE", "SkylakeX", 1) == 0) forced_skylakex = 1;
+    const char *ambient = getenv("OPENBLAS_CORETYPE");
+    char saved[64] = {0};
+    int had_ambient = ambient != NULL;
+    if (had_ambient) snprintf(saved, sizeof saved, "%s", ambient);
+    const char *explicit_choice = getenv("DIP_OPENBLAS_CORETYPE");
+    const char *chosen = NULL;
+    if (explicit_choice != NULL && explicit_choice[0] != '\0') {
+        chosen = explicit_choice;
+    } else if (dip_blas_cpu_has_avx512() && !names_avx512_core(ambient)) {
+        chosen = "SkylakeX";
+        forced_skylakex = 1;
+    }
+    int changed_coretype = 0;
+    if (chosen != NULL && (ambient == NULL || strcmp(ambient, chosen) != 0)) {
+        if (setenv("OPENBLAS_CORETYPE", chosen, 1) == 0) changed_coretype = 1;
     }
     /* Idle OpenBLAS workers spin (calling sched_yield) for 2^28 cycles after each GEMM by default,
      * competing with the engine's own parallel loops on a 2-core machine. Unless the user chose,
@@ -100,7 +127,9 @@ static void do_load(void) {
             if (e != NULL) why = e;
         }
     }
-    if (forced_skylakex) unsetenv("OPENBLAS_CORETYPE");
+    if (changed_coretype) {
+        if (had_ambient) setenv("OPENBLAS_CORETYPE", saved, 1); else unsetenv("OPENBLAS_CORETYPE");
+    }
     if (forced_timeout) unsetenv("OPENBLAS_THREAD_TIMEOUT");
     if (handle == NULL) {
         snprintf(load_error, sizeof load_error,

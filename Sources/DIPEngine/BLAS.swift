@@ -2,8 +2,8 @@ import Foundation
 import COpenBLAS
 
 /// The engine's access to OpenBLAS (loaded at run time by Sources/COpenBLAS/blas_loader.c, which
-/// selects the AVX-512 "SkylakeX" kernels on CPUs that have AVX-512 unless the user chose a core
-/// type with OPENBLAS_CORETYPE).
+/// selects the AVX-512 "SkylakeX" kernels on CPUs that have AVX-512 unless DIP_OPENBLAS_CORETYPE
+/// names another core type).
 public enum BLAS {
     /// Threads OpenBLAS uses inside one GEMM: the cores available to the process (2 on the machine
     /// dip targets), at most 16. Fixed per machine and set on every `load()`, so GEMM results are

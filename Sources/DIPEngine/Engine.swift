@@ -17,8 +17,8 @@
 ///   per-step/per-chunk perturbation generators); every reduction is per channel (or per output
 ///   value) in a fixed order on one worker; OpenBLAS runs with a fixed thread count.
 /// - Speed: OpenBLAS is dlopen'ed by Sources/COpenBLAS/blas_loader.c, which picks the AVX-512
-///   "SkylakeX" kernels when the CPU has them (Debian's 0.3.21 would use Haswell's) unless the user
-///   set OPENBLAS_CORETYPE, and makes idle OpenBLAS workers sleep instead of spinning against the
+///   "SkylakeX" kernels when the CPU has them (Debian's 0.3.21 would use Haswell's, and some
+///   environments preset OPENBLAS_CORETYPE=Haswell) unless DIP_OPENBLAS_CORETYPE names a core, and makes idle OpenBLAS workers sleep instead of spinning against the
 ///   engine's own parallel loops (`Parallel`: one thread per core on a small C fork-join pool,
 ///   Sources/COpenBLAS/dip_parallel.c, fixed chunking, no reductions across chunks).
 /// - Allocation: `step()` allocates no buffers and touches no new pages (dip-bench reports page

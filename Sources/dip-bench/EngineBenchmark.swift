@@ -128,8 +128,11 @@ enum EngineBenchmark {
         if selected.isEmpty { return usage("unknown config \(which)") }
         do {
             try BLAS.load()
-            if let user = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], !user.isEmpty {
-                print("note: OPENBLAS_CORETYPE=\(user) is set in the environment and respected; unset it to let dip pick the AVX-512 kernels")
+            let env = ProcessInfo.processInfo.environment
+            if let explicit = env["DIP_OPENBLAS_CORETYPE"], !explicit.isEmpty {
+                print("note: DIP_OPENBLAS_CORETYPE=\(explicit) chooses the OpenBLAS kernels")
+            } else if BLAS.forcedSkylakeX, let ambient = env["OPENBLAS_CORETYPE"], !ambient.isEmpty {
+                print("note: OPENBLAS_CORETYPE=\(ambient) is preset in the environment; dip uses the AVX-512 kernels (set DIP_OPENBLAS_CORETYPE to choose)")
             }
             print("OpenBLAS core: \(BLAS.coreName) (CPU AVX-512: \(BLAS.cpuHasAVX512 ? "yes" : "no"), selected by dip: \(BLAS.forcedSkylakeX ? "yes" : "no")), threads \(BLAS.threads)")
             var peak = try sgemmGFLOPS()

@@ -21,8 +21,9 @@ const char *dip_blas_error(void);
 /* OpenBLAS's core name (e.g. "SkylakeX", "Haswell") or "" if not loaded. */
 const char *dip_blas_corename(void);
 
-/* 1 if this loader set OPENBLAS_CORETYPE=SkylakeX itself, 0 if it left the environment alone, or
- * if OpenBLAS was already in the process. */
+/* 1 if this loader chose the SkylakeX kernels itself (CPU has AVX-512, OPENBLAS_CORETYPE unset or
+ * naming a non-AVX-512 core, DIP_OPENBLAS_CORETYPE unset), 0 otherwise or if OpenBLAS was already
+ * in the process. */
 int dip_blas_forced_skylakex(void);
 
 /* 1 if the CPU (and OS) support the AVX-512 subsets OpenBLAS's SkylakeX kernels use. */
