@@ -5,11 +5,16 @@ import XCTest
 /// Each DIP filter measurably improves its degraded 64×64 input in a few hundred steps of the
 /// fast preset (release build; see scripts/test.sh).
 final class RestorationQualityTests: XCTestCase {
-    func testDenoiseImprovesPSNR() throws {
+    /// PSNR against the clean crop of the degraded image and of its restoration.
+    private func scores(degrade: String, restore: String) throws -> (before: Double, after: Double) {
         let clean = try RestorationTest.crop()
-        let noisy = try RestorationTest.run("add-noise --sigma 25 --seed 3", on: clean)
-        let out = try RestorationTest.run("denoise --iters 300", on: noisy)
-        let before = try RestorationTest.psnr(noisy, clean), after = try RestorationTest.psnr(out, clean)
+        let degraded = try RestorationTest.run(degrade, on: clean)
+        let out = try RestorationTest.run(restore, on: degraded)
+        return (try RestorationTest.psnr(degraded, clean), try RestorationTest.psnr(out, clean))
+    }
+
+    func testDenoiseImprovesPSNR() throws {
+        let (before, after) = try scores(degrade: "add-noise --sigma 25 --seed 3", restore: "denoise --iters 300")
         XCTAssertGreaterThan(after, before + 3, "denoise: \(before) → \(after) dB")
     }
 
@@ -54,10 +59,7 @@ final class RestorationQualityTests: XCTestCase {
     }
 
     func testDeblockImprovesOverJPEG() throws {
-        let clean = try RestorationTest.crop()
-        let jpeg = try RestorationTest.run("jpeg --quality 10", on: clean)
-        let out = try RestorationTest.run("deblock --iters 300", on: jpeg)
-        let before = try RestorationTest.psnr(jpeg, clean), after = try RestorationTest.psnr(out, clean)
+        let (before, after) = try scores(degrade: "jpeg --quality 10", restore: "deblock --iters 300")
         XCTAssertGreaterThan(after, before + 0.3, "deblock: \(before) → \(after) dB")
     }
 
