@@ -128,7 +128,7 @@ public final class DIPFitter {
             lastGood.copy(from: net.parameters)
             lastGoodPSNR = psnr
         }
-        if let average, let decay = options.emaDecay {
+        if let average, let decay = options.emaDecay, stepsDone > options.emaStart {
             let a = average.pointer, o = out.base, n = average.count
             if !averageStarted {
                 a.update(from: o, count: n)

@@ -25,6 +25,9 @@ public struct FitOptions: Sendable {
     public var regNoiseStd: Float
     /// When set (DIP: 0.99), keeps out_avg ← decay·out_avg + (1−decay)·out after every accepted step.
     public var emaDecay: Float?
+    /// Steps to run before the average starts (0 = from the first step, as the reference does).
+    /// Short runs average fewer of the early, unfitted outputs when this is a fraction of the run.
+    public var emaStart: Int = 0
     /// DIP-REFERENCE's divergence guard: if the PSNR of the output against the degraded input falls
     /// by more than 5 dB from the last accepted step, restore the last accepted weights and skip
     /// this step's update (the step still counts).

@@ -176,6 +176,24 @@ final class SkipNetTests: XCTestCase {
         XCTAssertNotEqual(a.output, c.output)
     }
 
+    func testAveragingStartsAfterEmaStart() throws {
+        let h = 32, w = 32
+        let target = [Float](repeating: 0.5, count: 3 * h * w)
+        var options = FitOptions(learningRate: 0.01, regNoiseStd: 0, emaDecay: 0.99, seed: 3)
+        options.emaStart = 3
+        let config = SkipNetConfig(inputDepth: 2, outputChannels: 3, down: [4, 4], up: [4, 4], skip: [2, 2],
+                                   upsample: [.bilinear, .bilinear])
+        let fitter = try DIPFitter(config: config, height: h, width: w, input: .uniformNoise(depth: 2, scale: 0.1),
+                                   data: .mse(target: target), options: options)
+        for _ in 0..<3 { try fitter.step() }
+        XCTAssertNil(fitter.averagedOutput, "no average during the first emaStart steps")
+        try fitter.step()
+        // The first averaged step initialises the average with that step's output.
+        XCTAssertEqual(fitter.averagedOutput, fitter.output)
+        try fitter.step()
+        XCTAssertNotEqual(fitter.averagedOutput, fitter.output)
+    }
+
     func testSuperResolutionAndMeshgridFitsRun() throws {
         let h = 32, w = 32
         var rng = SeededRandom(seed: 5, stream: "sr")

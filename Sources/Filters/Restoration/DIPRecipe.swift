@@ -21,6 +21,12 @@ struct DIPRecipe {
     var emaDecay: Float?
     /// DIP's divergence guard (restore the last good weights when PSNR drops by > 5 dB).
     var divergenceGuard: Bool
+    /// Start the average after the first quarter of the steps rather than at step 1 (the `fast`
+    /// presets): in short runs the reference's average is dominated by the early, unfitted outputs.
+    var averagingBurnIn = false
+
+    /// The step after which averaging starts.
+    var emaStart: Int { averagingBurnIn ? iterations / 4 : 0 }
 
     /// The net with `channels` output channels and the input depth `input` implies.
     func withChannels(_ channels: Int, guideChannels: Int = 3) -> DIPRecipe {

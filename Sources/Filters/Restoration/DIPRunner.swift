@@ -15,8 +15,9 @@ enum DIPRunner {
     static func fit(filter: String, recipe: DIPRecipe, width: Int, height: Int, input: NetInput,
                     data: DataTerm, seed: UInt64, maxSeconds: Double?, context: FilterContext,
                     imageName: String) throws -> [Float] {
-        let options = FitOptions(learningRate: recipe.learningRate, regNoiseStd: recipe.regNoiseStd,
+        var options = FitOptions(learningRate: recipe.learningRate, regNoiseStd: recipe.regNoiseStd,
                                  emaDecay: recipe.emaDecay, divergenceGuard: recipe.divergenceGuard, seed: seed)
+        options.emaStart = recipe.emaStart
         let fitter: DIPFitter
         do {
             fitter = try DIPFitter(config: recipe.net, height: height, width: width, input: input,

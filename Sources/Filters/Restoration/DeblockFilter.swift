@@ -11,7 +11,7 @@ public final class DeblockFilter: Filter {
         8x8 block artifacts. Presets:
           paper  the reference settings: 128 channels x 5 levels, skip 4, z depth 32, lr 0.01,
                  2400 steps, reg noise 1/30, EMA 0.99
-          fast   channels 16,32,64,128,128, 1000 steps
+          fast   channels 16,32,64,128,128, 1000 steps, averaging from the end of the first quarter
         """
     public static let parameters: [ParameterSpec] = RestorationParameters.specs(presets: ["fast", "paper"])
 
@@ -23,7 +23,7 @@ public final class DeblockFilter: Filter {
         let paper = parameters.string("preset") == "paper"
         let base = DIPRecipe(net: paper ? SkipNetConfig.paperDenoise() : DIPRecipe.fastNet(),
                              input: .noise(depth: 32), iterations: paper ? 2400 : 1000,
-                             learningRate: 0.01, regNoiseStd: 1.0 / 30, emaDecay: 0.99, divergenceGuard: true)
+                             learningRate: 0.01, regNoiseStd: 1.0 / 30, emaDecay: 0.99, divergenceGuard: true, averagingBurnIn: !paper)
         recipe = overrides.apply(to: base)
     }
 
