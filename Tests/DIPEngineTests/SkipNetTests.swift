@@ -45,26 +45,33 @@ final class SkipNetTests: XCTestCase {
     /// few pixels, upsampling, concat, sigmoid), where a gradient passes when the central
     /// difference at one of ε ∈ {1e-3, 3e-4, 1e-4} agrees within 3% relative + 2e-5 absolute.
     /// The slope-0.2 net is checked in `testWholeNetGradientWithKinks` with a statistical criterion.
+    /// Fills the tiny net's 3-channel input with seeded noise, runs forward, the MSE against a
+    /// seeded 2-channel target and backward (gradients now in `net.gradients`), and returns the
+    /// loss as a function of the current parameters (for finite differences).
+    static func backwardOnRandomData(_ net: SkipNet, h: Int, w: Int, seed: UInt64, stream: String) throws -> () -> Double {
+        var rng = SeededRandom(seed: seed, stream: stream)
+        for i in 0..<(3 * h * w) { net.input.base[i] = rng.nextUniform() }
+        let target = (0..<(2 * h * w)).map { _ in rng.nextUniform() }
+        let loss = try LossEvaluator(term: .mse(target: target), channels: 2, h: h, w: w)
+        net.forward()
+        _ = loss.evaluate(out: net.output.base, grad: net.outputGrad.base)
+        net.gradients.zero()
+        net.backward()
+        return {
+            net.forward()
+            var s = 0.0
+            for i in 0..<(2 * h * w) { let d = Double(net.output.base[i]) - Double(target[i]); s += d * d }
+            return s / Double(2 * h * w)
+        }
+    }
+
     func testWholeNetGradientMatchesFiniteDifferences() throws {
         for padding in [PaddingMode.reflection, .zero] {
             var config = SkipNetTests.tiny
             config.padding = padding
             let h = 16, w = 12
             let net = try SkipNet(config: config, height: h, width: w, seed: 3, activationSlope: 1)
-            var rng = SeededRandom(seed: 4, stream: "net-fd")
-            for i in 0..<(3 * h * w) { net.input.base[i] = rng.nextUniform() }
-            let target = (0..<(2 * h * w)).map { _ in rng.nextUniform() }
-            let loss = try LossEvaluator(term: .mse(target: target), channels: 2, h: h, w: w)
-            net.forward()
-            _ = loss.evaluate(out: net.output.base, grad: net.outputGrad.base)
-            net.gradients.zero()
-            net.backward()
-            let f: () -> Double = {
-                net.forward()
-                var s = 0.0
-                for i in 0..<(2 * h * w) { let d = Double(net.output.base[i]) - Double(target[i]); s += d * d }
-                return s / Double(2 * h * w)
-            }
+            let f = try SkipNetTests.backwardOnRandomData(net, h: h, w: w, seed: 4, stream: "net-fd")
             var checked = 0
             for i in stride(from: 0, to: net.parameterCount, by: 7) {
                 let g = Double(net.gradients.pointer[i])
@@ -88,20 +95,7 @@ final class SkipNetTests: XCTestCase {
     func testWholeNetGradientWithKinks() throws {
         let h = 16, w = 16
         let net = try SkipNet(config: SkipNetTests.tiny, height: h, width: w, seed: 5)
-        var rng = SeededRandom(seed: 6, stream: "net-fd-kinks")
-        for i in 0..<(3 * h * w) { net.input.base[i] = rng.nextUniform() }
-        let target = (0..<(2 * h * w)).map { _ in rng.nextUniform() }
-        let loss = try LossEvaluator(term: .mse(target: target), channels: 2, h: h, w: w)
-        net.forward()
-        _ = loss.evaluate(out: net.output.base, grad: net.outputGrad.base)
-        net.gradients.zero()
-        net.backward()
-        let f: () -> Double = {
-            net.forward()
-            var s = 0.0
-            for i in 0..<(2 * h * w) { let d = Double(net.output.base[i]) - Double(target[i]); s += d * d }
-            return s / Double(2 * h * w)
-        }
+        let f = try SkipNetTests.backwardOnRandomData(net, h: h, w: w, seed: 6, stream: "net-fd-kinks")
         let n = net.parameterCount
         let g = (0..<n).map { Double(net.gradients.pointer[$0]) }
         let norm = g.reduce(0) { $0 + $1 * $1 }.squareRoot()
