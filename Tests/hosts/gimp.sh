@@ -32,6 +32,14 @@ gimp_tests() {
     has inpaint && gimp_case large.png inpaint.png "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 40 40 24 24) (plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"
     has inpaint && gimp_case big.png inpaint-nosel.png "(plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"
     has sr && gimp_case big.png sr.png "(plug-in-dip-sr RUN-NONINTERACTIVE img drw $("$WORK/scm_args" sr $over))"
+    # Last values: a seeded run stores its settings; RUN-WITH-LAST-VALS on a fresh copy, given other
+    # arguments (seed 6), must ignore them and reuse the stored ones, so the pixels are those of the
+    # seed-5 run. The seed-6 run afterwards shows that the arguments would have made a difference.
+    if has denoise; then
+        gimp_case big.png last-5.png "(plug-in-dip-denoise RUN-NONINTERACTIVE img drw $("$WORK/scm_args" denoise $over seed=5))"
+        gimp_case big.png last-vals.png "(plug-in-dip-denoise RUN-WITH-LAST-VALS img drw $("$WORK/scm_args" denoise $over seed=6))"
+        gimp_case big.png last-6.png "(plug-in-dip-denoise RUN-NONINTERACTIVE img drw $("$WORK/scm_args" denoise $over seed=6))"
+    fi
     local f
     for f in denoise inpaint sr; do  # report each named procedure's argument count
         has $f && batch+=(-b "(gimp-message (string-append \"DIPNARGS $f \" (number->string (nth 6 (gimp-procedural-db-proc-info \"plug-in-dip-$f\")))))")
@@ -77,6 +85,17 @@ gimp_tests() {
             [ "$(identify -format '%wx%h' "$G/denoise.png" 2>/dev/null)" = 64x64 ]
     else
         skip "GIMP: plug-in-dip-denoise: filter denoise is not registered yet"
+    fi
+    if has denoise; then
+        local same differ
+        same=$(compare -metric AE "$G/last-5.png" "$G/last-vals.png" null: 2>&1)
+        differ=$(compare -metric AE "$G/last-5.png" "$G/last-6.png" null: 2>&1)
+        check "GIMP: plug-in-dip-denoise RUN-WITH-LAST-VALS repeats the last run's settings (pixels differing from it: $same)" \
+            [ "$same" = 0 ]
+        check "GIMP: ... and not the arguments it was given (a run with those differs in $differ pixels)" \
+            awk -v n="$differ" 'BEGIN { exit !(n ~ /^[0-9]+$/ && n > 0) }'
+    else
+        skip "GIMP: plug-in-dip-denoise RUN-WITH-LAST-VALS: filter denoise is not registered yet"
     fi
     if has inpaint; then
         local outside
