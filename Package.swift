@@ -44,13 +44,16 @@ let package = Package(
         // (dip.map) and links the Swift runtime statically so hosts need no Swift install paths;
         // -z defs catches a missing static library at link time, -z nodelete keeps the embedded
         // runtime mapped if a host dlcloses libdip (its thread-local destructors must stay valid).
+        // The library modules (FilterAPI, DIPEngine, Filters, CBridge) import FoundationEssentials
+        // or Glibc, never Foundation, so Foundation, FoundationInternationalization, CoreFoundation
+        // and ICU's data stay out of libdip (~70 MB with them, ~23 MB without). An `import Foundation`
+        // in one of them would need those libraries back on this line.
         .target(name: "CBridge", dependencies: ["FilterAPI", "Filters"], exclude: ["include", "dip.map"],
                 swiftSettings: optimise,
                 linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-z", "-Xlinker", "defs",
                     "-Xlinker", "-z", "-Xlinker", "nodelete",
                     "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/CBridge/dip.map",
-                    "-Xlinker", "--start-group", "-lFoundation", "-lFoundationEssentials",
-                    "-lFoundationInternationalization", "-lCoreFoundation", "-l_FoundationICU",
+                    "-Xlinker", "--start-group", "-lFoundationEssentials",
                     "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftDispatch", "-ldispatch",
                     "-lBlocksRuntime", "-lswiftSynchronization", "-Xlinker", "--end-group"])]),
 

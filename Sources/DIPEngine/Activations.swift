@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Element-wise activations: LeakyReLU (standalone; the net uses the BN-fused form) and sigmoid.
 enum Activations {

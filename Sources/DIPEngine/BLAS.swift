@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import COpenBLAS
 
 /// The engine's access to OpenBLAS (loaded at run time by Sources/COpenBLAS/blas_loader.c, which

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// How "same" convolutions pad their input.
 public enum PaddingMode: Sendable, Equatable {
@@ -44,7 +44,7 @@ struct Conv2D {
     /// (Measured ~5–8% faster per step on the paper's denoising net; DIP_CONV_IM2COL=1 disables it.)
     var useRowShift: Bool { usesRowShift && allowRowShift }
     var allowRowShift = Conv2D.rowShiftEnabled
-    static let rowShiftEnabled: Bool = ProcessInfo.processInfo.environment["DIP_CONV_IM2COL"] == nil
+    static let rowShiftEnabled: Bool = getenv("DIP_CONV_IM2COL") == nil
     /// Multiply-accumulates of one forward pass for one image.
     var macs: Int { cout * kdim * ho * wo }
 
@@ -52,7 +52,7 @@ struct Conv2D {
     /// that reads it; measured on the 512² level-0 up conv, larger tiles were slower).
     /// DIP_COLUMN_BUDGET (floats, 65536...268435456) overrides it, for tuning on other machines.
     static let columnBudget: Int = {
-        if let v = ProcessInfo.processInfo.environment["DIP_COLUMN_BUDGET"], let n = Int(v), n >= 1 << 16, n <= 1 << 28 { return n }
+        if let v = getenv("DIP_COLUMN_BUDGET"), let n = Int(String(cString: v)), n >= 1 << 16, n <= 1 << 28 { return n }
         return 1 << 20
     }()
     /// False when a BatchNorm follows: the bias then cancels exactly in the BN's mean, so it is

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Fits DIP's skip net to one image: θ* = argmin_θ E(f_θ(z); x̂) by Adam, one `step()` at a time.
 ///

@@ -118,4 +118,4 @@ final class LossEvaluator {
     }
 }
 
-import Foundation
+import Glibc

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The fixed Lanczos2 downsampler `d` of DIP's super-resolution data term (see DIP-REFERENCE,
 /// "Super-resolution downsampler d"), also used by the `downscale` filter.

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Timing of single layers, for `dip-bench` and for tuning (not used by the fit itself).
 public enum LayerBenchmark {

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// A small, fast, seedable PRNG (xoshiro256**, seeded through SplitMix64) so that every random draw
 /// in dip — weights, the net input z, per-step perturbations, synthetic noise and masks — is the same

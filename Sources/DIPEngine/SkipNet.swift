@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Glibc
 
 /// The skip encoder-decoder planned for one image size and batch: every activation, gradient and
 /// workspace buffer is allocated here, once; `forward` and `backward` only reuse them.
@@ -96,8 +101,7 @@ final class SkipNet {
         let plannedGiB = Double(plannedFloats) * 4 / Double(1 << 30)
         let memoryGiB = Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30)
         if plannedGiB > 0.8 * memoryGiB {
-            throw EngineError.tooLarge(String(format: "a %d×%d fit needs about %.1f GiB, more than 80%% of this machine's %.1f GiB; use a smaller image or net",
-                                              width, height, plannedGiB, memoryGiB))
+            throw EngineError.tooLarge("a \(width)×\(height) fit needs about \(oneDecimal(plannedGiB)) GiB, more than 80% of this machine's \(oneDecimal(memoryGiB)) GiB; use a smaller image or net")
         }
 
         parameterCount = builder.parameterCount
@@ -371,4 +375,13 @@ private struct Builder {
         }
         return out
     }
+}
+
+/// A non-negative size in GiB with one decimal, as `%.1f` prints it (FoundationEssentials has no
+/// `String(format:)`). Exact for the values it gets: a count of floats or bytes (below 2^49)
+/// divided by a power of two, so `x * 10` has no rounding error and rounding it half-to-even is
+/// what printf does with the exact binary value.
+private func oneDecimal(_ x: Double) -> String {
+    let tenths = Int((x * 10).rounded(.toNearestOrEven))
+    return "\(tenths / 10).\(tenths % 10)"
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The type of a filter parameter, with its allowed range where it has one.
 public enum ParameterKind: Equatable, Sendable {
     case int(ClosedRange<Int>)
@@ -82,13 +80,13 @@ public struct ParameterSpec: Sendable {
         let bad = { (why: String) in DipError.badParameter("--\(name)", why) }
         switch kind {
         case .int(let range):
-            guard let v = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            guard let v = Int(ParameterSpec.trimmingBlanks(text)) else {
                 throw bad("'\(text)' is not a whole number")
             }
             guard range.contains(v) else { throw bad("\(v) is out of range \(range.lowerBound)...\(range.upperBound)") }
             return .int(v)
         case .double(let range):
-            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+            guard let v = Double(ParameterSpec.trimmingBlanks(text)), v.isFinite else {
                 throw bad("'\(text)' is not a finite number")
             }
             guard range.contains(v) else {
@@ -147,5 +145,25 @@ public struct ParameterValues: Sendable {
     public func string(_ name: String) -> String? {
         if case .string(let v) = self[name] { return v }
         return nil
+    }
+}
+
+extension ParameterSpec {
+    /// `text` without the leading and trailing scalars of Foundation's `CharacterSet.whitespaces`
+    /// (U+0009 TAB, the space separators of Unicode category Zs, and U+200B ZERO WIDTH SPACE, which
+    /// Foundation's set also holds); line breaks are kept. The same result as
+    /// `text.trimmingCharacters(in: .whitespaces)`, which FilterAPI used before it stopped
+    /// importing Foundation.
+    static func trimmingBlanks(_ text: String) -> String {
+        func isBlank(_ s: Unicode.Scalar) -> Bool {
+            switch s.value {
+            case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: return true
+            default: return false
+            }
+        }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isBlank($0) }),
+              let last = scalars.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(scalars[first...last])
     }
 }

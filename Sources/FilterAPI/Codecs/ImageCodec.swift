@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Decodes and encodes whole images in memory, choosing the codec by format.
 public enum ImageCodec {
@@ -67,6 +71,6 @@ public enum ImageCodec {
     }
 
     static func hexPrefix(_ bytes: [UInt8]) -> String {
-        bytes.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
+        bytes.prefix(8).map(NumberText.hex2).joined(separator: " ")
     }
 }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Glibc
 
 /// Writes files so that a reader never sees half of one: the bytes go to a temporary file in the
 /// same directory, which is renamed over the destination only once fully written and synced.

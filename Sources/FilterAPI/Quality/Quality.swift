@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Image-quality metrics used by `dip-pipe compare`, the benchmarks and the tests.
 ///
@@ -46,9 +46,9 @@ public enum Quality {
 
     /// A PSNR value as `compare` prints it: two decimals, or "inf" for identical images.
     public static func format(psnr: Double) -> String {
-        psnr.isInfinite ? (psnr > 0 ? "inf" : "-inf") : String(format: "%.2f", psnr)
+        psnr.isInfinite ? (psnr > 0 ? "inf" : "-inf") : NumberText.fixed(psnr, decimals: 2)
     }
 
     /// An SSIM value as `compare` prints it (four decimals).
-    public static func format(ssim: Double) -> String { String(format: "%.4f", ssim) }
+    public static func format(ssim: Double) -> String { NumberText.fixed(ssim, decimals: 4) }
 }

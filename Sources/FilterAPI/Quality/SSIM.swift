@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The SSIM map of Wang et al. (2004), averaged: separable Gaussian filtering of x, y, x², y², xy
 /// over the "valid" window positions, then the usual closed form per position.

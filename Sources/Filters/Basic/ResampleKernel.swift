@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The interpolation kernels `resize` offers. Both are the usual separable ones:
 /// bicubic is Keys' cubic convolution with a = −0.5 (support 2), lanczos3 is sinc windowed by

@@ -1,6 +1,10 @@
 import DIPEngine
 import FilterAPI
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Runs one Deep Image Prior fit for a filter: builds the fitter, steps it with progress reports
 /// (cancellable), honours the time limit, and returns the final estimate as planes.
