@@ -63,6 +63,10 @@ else
 fi
 check "libdip.so needs no Swift runtime libraries (linked statically)" \
     bash -c "! ldd '$LIB' | grep -q -i swift"
+# Full Foundation (and ICU's ~45 MB of data) must stay out of libdip: see Package.swift.
+lib_mb=$(( $(stat -c %s "$LIB") / 1000000 ))
+check "libdip.so as installed is $lib_mb MB (< 40 MB: no full Foundation or ICU inside)" [ "$lib_mb" -lt 40 ]
+check "libdip.so has no ICU symbols" bash -c "! nm '$LIB' 2>/dev/null | grep -q -i 'ucol_\|icudt'"
 
 # --- C: the API test, plain and under valgrind ---------------------------------------------------
 CFLAGS_STRICT="-std=c11 -Wall -Wextra -Werror -O1 -g"
