@@ -4,8 +4,8 @@ import FilterAPI
 // map every error to a result code and the handle's message. Nothing here may trap on caller input.
 // Only these `dip_` symbols are exported from libdip.so (see dip.map).
 
-private let libraryVersion = StaticCString.literal("0.1.0")
-private let libraryVersionNumber: Int32 = 1000
+private let libraryVersion = StaticCString.literal(DipVersion.string)
+private let libraryVersionNumber = DipVersion.number
 private let nullHandleMessage = StaticCString.literal("NULL dip_filter handle (dip_filter_new was given a NULL out pointer or ran out of memory)")
 private let unknownCode = StaticCString.literal("unknown error")
 private let codeTexts = ResultCode.descriptions.map { StaticCString.make($0) }

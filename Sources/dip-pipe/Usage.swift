@@ -10,6 +10,7 @@ enum Usage {
                      "  list                    List the filters.",
                      "  help FILTER             Show a filter's parameters.",
                      "  compare A B             Print PSNR and SSIM of image A against B ('-' = stdin).",
+                     "  --version               Print dip-pipe's version.",
                      "", "FILTERS:"]
         let width = (registry.names.map(\.count).max() ?? 0) + 2
         for type in registry.types {

@@ -13,6 +13,8 @@ case "help":
     HelpCommand.main(Array(arguments.dropFirst()))
 case "compare":
     CompareCommand.main(Array(arguments.dropFirst()))
+case "--version":
+    print("dip-pipe \(DipVersion.string)")
 case nil, "-h", "--help":
     print(RunCommand.helpMessage(columns: nil))
     print(Usage.filtersAndCommands)

@@ -20,6 +20,16 @@ final class CLICommandTests: XCTestCase {
         XCTAssertTrue(text.contains("add-noise"), text)
     }
 
+    func testVersionMatchesTheCHeader() throws {
+        let r = try CLI.dip(["--version"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let header = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/CBridge/include/dip.h").path, encoding: .utf8)
+        let line = try XCTUnwrap(header.split(separator: "\n").first { $0.hasPrefix("#define DIP_VERSION ") })
+        let version = try XCTUnwrap(line.split(separator: "\"").dropFirst().first)
+        XCTAssertEqual(String(decoding: r.stdout, as: UTF8.self), "dip-pipe \(version)\n")
+    }
+
     func testHelpUnknownFilterFails() throws {
         let r = try CLI.dip(["help", "no-such-filter"])
         XCTAssertNotEqual(r.status, 0)
