@@ -19,7 +19,7 @@ public final class InpaintFilter: Filter {
           holes   a few large holes otherwise: z meshgrid, 128x5 no skips, nearest, lr 0.01, 5001 steps,
                   reg noise 0.03
         --preset paper uses those exactly; fast (default) uses channels 16,32,64,128,128 with the case's
-        input and upsampling, lr 0.01, and 1500 (pixels, text) or 2000 (holes, region) steps.
+        input and upsampling, lr 0.01, and 3000 (pixels), 1500 (text) or 2000 (holes, region) steps.
         """
     public static let parameters: [ParameterSpec] = [
         ParameterSpec("mask", .image(keywords: ["alpha"]),
@@ -50,7 +50,9 @@ public final class InpaintFilter: Filter {
         switch c {
         case .pixels:
             return DIPRecipe(net: paper ? SkipNetConfig.paperRestore(outputChannels: 3) : DIPRecipe.fastNet(),
-                             input: .noise(depth: 32), iterations: paper ? 11000 : 1500,
+                             // fast: 3000 steps, because scattered pixels keep improving long after
+                             // 1500 (barbara 512²: 26.55 dB at 1500, 28.71 dB at 3000).
+                             input: .noise(depth: 32), iterations: paper ? 11000 : 3000,
                              learningRate: paper ? 0.001 : 0.01, regNoiseStd: 0.03, emaDecay: nil, divergenceGuard: false)
         case .text:
             return DIPRecipe(net: paper ? SkipNetConfig.paperInpaintText() : DIPRecipe.fastNet(upsample: .nearest),
