@@ -38,9 +38,13 @@ let package = Package(
             "FilterAPI", "Filters",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
-        .executableTarget(name: "dip-bench", dependencies: ["DIPEngine", "FilterAPI", "Filters"],
-                          swiftSettings: optimise),
-        // libdip.so (product "dip"): the C ABI of Sources/CBridge/include/dip.h. Exports only dip_*
+        .executableTarget(name: "dip-bench", dependencies: [
+            "DIPEngine", "FilterAPI", "Filters",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimise),
+        // dip.h as a module: CBridge reads the result codes from the header rather than repeating them.
+        .target(name: "CDip", path: "Sources/CDip"),
+        // libdip.so (product "dip"): the C ABI of Sources/CDip/include/dip.h. Exports only dip_*
         // (dip.map) and links the Swift runtime statically so hosts need no Swift install paths;
         // -z defs catches a missing static library at link time, -z nodelete keeps the embedded
         // runtime mapped if a host dlcloses libdip (its thread-local destructors must stay valid).
@@ -48,7 +52,7 @@ let package = Package(
         // or Glibc, never Foundation, so Foundation, FoundationInternationalization, CoreFoundation
         // and ICU's data stay out of libdip (~70 MB with them, ~23 MB without). An `import Foundation`
         // in one of them would need those libraries back on this line.
-        .target(name: "CBridge", dependencies: ["FilterAPI", "Filters"], exclude: ["include", "dip.map"],
+        .target(name: "CBridge", dependencies: ["CDip", "FilterAPI", "Filters"], exclude: ["dip.map"],
                 swiftSettings: optimise,
                 linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-z", "-Xlinker", "defs",
                     "-Xlinker", "-z", "-Xlinker", "nodelete",

@@ -31,7 +31,7 @@ struct FilterCatalog: @unchecked Sendable {
                                 type: StaticCString.make(spec.kind.typeName),
                                 defaultValue: StaticCString.make(spec.defaultValue?.description ?? ""),
                                 range: StaticCString.make(spec.kind.rangeText ?? ""),
-                                help: StaticCString.make(spec.help))
+                                help: StaticCString.make(spec.helpWithDefaultNote))
                   })
         }
     }

@@ -90,7 +90,7 @@ final class FilterHandle {
             return
         }
         if name == "seed", stages.count == chain.filters.count {
-            guard let s = UInt64(value.trimmingWhitespace) else {
+            guard let s = UInt64(ParameterText.trimmed(value)) else {
                 throw DipError.badParameter("seed", "'\(value)' is not a whole number >= 0")
             }
             seed = s
@@ -98,14 +98,5 @@ final class FilterHandle {
         }
         let names = stages.map { chain.filters[$0].name }.joined(separator: ", ")
         throw DipError.badParameter(rawName, "unknown parameter (not declared by \(names))")
-    }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

@@ -1,25 +1,38 @@
+import CDip
 import FilterAPI
 
-/// The C ABI's result codes (dip.h `DIP_OK` ... `DIP_CANCELLED`), kept in one place so the Swift side
-/// and the header cannot drift apart silently (the C host test checks each value).
+/// The C ABI's result codes, read from dip.h's `DIP_OK` ... `DIP_CANCELLED` (the header is the one
+/// place they are written), and the mapping of every Swift error onto them.
 enum ResultCode {
-    static let ok: Int32 = 0
-    static let error: Int32 = 1
-    static let misuse: Int32 = 2
-    static let noMemory: Int32 = 3
-    static let badParameter: Int32 = 4
-    static let badImage: Int32 = 5
-    static let cancelled: Int32 = 6
+    static let ok = Int32(DIP_OK)
+    static let error = Int32(DIP_ERROR)
+    static let misuse = Int32(DIP_MISUSE)
+    static let noMemory = Int32(DIP_NOMEM)
+    static let badParameter = Int32(DIP_BADPARAM)
+    static let badImage = Int32(DIP_BADIMAGE)
+    static let cancelled = Int32(DIP_CANCELLED)
 
-    /// `dip_errstr`'s texts, indexed by code.
+    /// `dip_errstr`'s texts, indexed by code (dip_header_check.c asserts the codes are 0...6).
     static let descriptions = [
         "not an error", "filter failed", "library misuse", "out of memory",
         "bad parameter", "bad image", "cancelled",
     ]
 
+    /// The code of each kind of `DipError`.
+    static func code(of error: DipError) -> Int32 {
+        switch error {
+        case .failure: return ResultCode.error
+        case .misuse: return misuse
+        case .noMemory: return noMemory
+        case .badParameter: return badParameter
+        case .badImage: return badImage
+        case .cancelled: return cancelled
+        }
+    }
+
     /// The code and one-line message for any error a Swift call threw.
     static func of(_ error: Error) -> (code: Int32, message: String) {
-        if let dip = error as? DipError { return (dip.code, dip.description) }
+        if let dip = error as? DipError { return (code(of: dip), dip.description) }
         return (ResultCode.error, String(describing: error))
     }
 }

@@ -86,13 +86,6 @@ struct Conv2D {
         for i in 0..<cout { params[biasOffset + i] = (rng.nextUniform() * 2 - 1) * bound }
     }
 
-    @inline(__always)
-    private func mapIndex(_ i: Int, _ size: Int) -> Int {
-        if i >= 0 && i < size { return i }
-        if padding == .zero { return -1 }
-        return i < 0 ? -i : 2 * (size - 1) - i
-    }
-
     /// Output x-range [lo, hi) whose input column ox·stride + kx − pad lies inside the image.
     @inline(__always)
     private func interior(_ kx: Int) -> (Int, Int) {
@@ -116,11 +109,11 @@ struct Conv2D {
                 let off = kx - pad
                 for oy in oy0..<oy1 {
                     let dst = row + (oy - oy0) * wo
-                    let iy = mapIndex(oy * stride + ky - pad, h)
+                    let iy = padding.sourceIndex(oy * stride + ky - pad, h)
                     if iy < 0 { dst.update(repeating: 0, count: wo); continue }
                     let srow = plane + iy * w
                     for ox in 0..<lo {
-                        let ix = mapIndex(ox * stride + off, w)
+                        let ix = padding.sourceIndex(ox * stride + off, w)
                         dst[ox] = ix < 0 ? 0 : srow[ix]
                     }
                     if stride == 1 {
@@ -130,7 +123,7 @@ struct Conv2D {
                         for ox in lo..<hi { dst[ox] = srow[ox * stride + off] }
                     }
                     for ox in hi..<wo {
-                        let ix = mapIndex(ox * stride + off, w)
+                        let ix = padding.sourceIndex(ox * stride + off, w)
                         dst[ox] = ix < 0 ? 0 : srow[ix]
                     }
                 }
@@ -152,12 +145,12 @@ struct Conv2D {
                         let (lo, hi) = interior(kx)
                         let off = kx - pad
                         for oy in oy0..<oy1 {
-                            let iy = mapIndex(oy * stride + ky - pad, h)
+                            let iy = padding.sourceIndex(oy * stride + ky - pad, h)
                             if iy < 0 { continue }
                             let s = row + (oy - oy0) * wo
                             let drow = plane + iy * w
                             for ox in 0..<lo {
-                                let ix = mapIndex(ox * stride + off, w)
+                                let ix = padding.sourceIndex(ox * stride + off, w)
                                 if ix >= 0 { drow[ix] += s[ox] }
                             }
                             if stride == 1 {
@@ -167,7 +160,7 @@ struct Conv2D {
                                 for ox in lo..<hi { drow[ox * stride + off] += s[ox] }
                             }
                             for ox in hi..<wo {
-                                let ix = mapIndex(ox * stride + off, w)
+                                let ix = padding.sourceIndex(ox * stride + off, w)
                                 if ix >= 0 { drow[ix] += s[ox] }
                             }
                         }
@@ -177,21 +170,6 @@ struct Conv2D {
         }
     }
 
-    /// Optional breakdown timers: slots 0 im2col, 1 GEMM, 2 col2im, 3 bias (seconds, accumulated).
-    @inline(__always)
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-
-    @inline(__always)
-    private func timed(_ timers: UnsafeMutablePointer<Double>?, _ slot: Int, _ body: () -> Void) {
-        guard let timers else { body(); return }
-        let t0 = Conv2D.now()
-        body()
-        timers[slot] += Conv2D.now() - t0
-    }
 
     @inline(__always)
     private func addBias(_ y: UnsafeMutablePointer<Float>, ldy: Int, count: Int, bias: UnsafePointer<Float>) {
@@ -206,37 +184,37 @@ struct Conv2D {
 
     /// y = conv(x) + bias. `x` has cin×h×w per image, `y` cout×ho×wo; `cols` is the shared workspace.
     func forward(x: TensorView, y: TensorView, params: UnsafeMutablePointer<Float>, cols: UnsafeMutablePointer<Float>,
-                 timers: UnsafeMutablePointer<Double>? = nil) {
+                 profiler: Profiler? = nil) {
         let wt = params + weightOffset, bias = params + biasOffset
         let outPlane = ho * wo
         for n in 0..<x.n {
             let src = x.image(n), dst = y.image(n)
             if isThin {
-                timed(timers, 1) { thinForward(src, dst, params: params) }
+                profiler.measure(.convGEMM) { thinForward(src, dst, params: params) }
                 continue
             }
             if useRowShift {
-                rowShiftForward(x: x.one(n), y: y.one(n), params: params, work: cols, timers: timers)
+                rowShiftForward(x: x.one(n), y: y.one(n), params: params, work: cols, profiler: profiler)
                 continue
             }
             if isPointwise {
-                timed(timers, 1) {
+                profiler.measure(.convGEMM) {
                     BLAS.sgemm(transA: false, transB: false, m: cout, n: outPlane, k: cin, a: wt, lda: cin,
                                b: src, ldb: h * w, beta: 0, c: dst, ldc: outPlane)
                 }
-                if biasMatters { timed(timers, 3) { addBias(dst, ldy: outPlane, count: outPlane, bias: bias) } }
+                if biasMatters { profiler.measure(.convBias) { addBias(dst, ldy: outPlane, count: outPlane, bias: bias) } }
                 continue
             }
             var oy0 = 0
             while oy0 < ho {
                 let oy1 = min(ho, oy0 + rowsPerTile)
                 let nt = (oy1 - oy0) * wo
-                timed(timers, 0) { im2col(src, oy0: oy0, oy1: oy1, cols: cols) }
-                timed(timers, 1) {
+                profiler.measure(.convIm2col) { im2col(src, oy0: oy0, oy1: oy1, cols: cols) }
+                profiler.measure(.convGEMM) {
                     BLAS.sgemm(transA: false, transB: false, m: cout, n: nt, k: kdim, a: wt, lda: kdim,
                                b: cols, ldb: nt, beta: 0, c: dst + oy0 * wo, ldc: outPlane)
                 }
-                if biasMatters { timed(timers, 3) { addBias(dst + oy0 * wo, ldy: outPlane, count: nt, bias: bias) } }
+                if biasMatters { profiler.measure(.convBias) { addBias(dst + oy0 * wo, ldy: outPlane, count: nt, bias: bias) } }
                 oy0 = oy1
             }
         }
@@ -246,7 +224,7 @@ struct Conv2D {
     /// given. The column workspace is rebuilt from x per tile rather than kept from the forward.
     func backward(x: TensorView, dy: TensorView, dx: TensorView?, accumulate: Bool,
                   params: UnsafeMutablePointer<Float>, grads: UnsafeMutablePointer<Float>,
-                  cols: UnsafeMutablePointer<Float>, timers: UnsafeMutablePointer<Double>? = nil) {
+                  cols: UnsafeMutablePointer<Float>, profiler: Profiler? = nil) {
         let wt = params + weightOffset
         let dW = grads + weightOffset, db = grads + biasOffset
         let outPlane = ho * wo
@@ -254,23 +232,23 @@ struct Conv2D {
             let src = x.image(n), g = dy.image(n)
             if useRowShift {
                 rowShiftBackward(x: x.one(n), dy: dy.one(n), dx: dx?.one(n), accumulate: accumulate, params: params,
-                                 grads: grads, work: cols, timers: timers)
+                                 grads: grads, work: cols, profiler: profiler)
                 continue
             }
             if isThin {
-                timed(timers, 1) {
+                profiler.measure(.convGEMM) {
                     thinBackward(src, g, dx?.image(n), accumulate: accumulate, params: params, grads: grads)
                 }
                 continue
             }
             // Bias gradient: per-channel sums, each by one worker in a fixed order.
-            if biasMatters { timed(timers, 3) {
+            if biasMatters { profiler.measure(.convBias) {
                 Parallel.forEach(cout, costPerItem: outPlane) { range in
                     for co in range { db[co] += Float(Kernels.longSum(g + co * outPlane, outPlane)) }
                 }
             } }
             if isPointwise {
-                timed(timers, 1) {
+                profiler.measure(.convGEMM) {
                     BLAS.sgemm(transA: false, transB: true, m: cout, n: cin, k: outPlane, a: g, lda: outPlane,
                                b: src, ldb: h * w, beta: 1, c: dW, ldc: cin)
                     if let dx {
@@ -282,7 +260,7 @@ struct Conv2D {
             }
             if let dx, !accumulate {
                 let d = dx.image(n)
-                timed(timers, 2) {
+                profiler.measure(.convCol2im) {
                     Parallel.forEach(cin, costPerItem: h * w) { range in
                         (d + range.lowerBound * h * w).update(repeating: 0, count: range.count * h * w)
                     }
@@ -292,17 +270,17 @@ struct Conv2D {
             while oy0 < ho {
                 let oy1 = min(ho, oy0 + rowsPerTile)
                 let nt = (oy1 - oy0) * wo
-                timed(timers, 0) { im2col(src, oy0: oy0, oy1: oy1, cols: cols) }
-                timed(timers, 1) {
+                profiler.measure(.convIm2col) { im2col(src, oy0: oy0, oy1: oy1, cols: cols) }
+                profiler.measure(.convGEMM) {
                     BLAS.sgemm(transA: false, transB: true, m: cout, n: kdim, k: nt, a: g + oy0 * wo, lda: outPlane,
                                b: cols, ldb: nt, beta: 1, c: dW, ldc: kdim)
                 }
                 if let dx {
-                    timed(timers, 1) {
+                    profiler.measure(.convGEMM) {
                         BLAS.sgemm(transA: true, transB: false, m: kdim, n: nt, k: cout, a: wt, lda: kdim,
                                    b: g + oy0 * wo, ldb: outPlane, beta: 0, c: cols, ldc: nt)
                     }
-                    timed(timers, 2) { col2im(cols, oy0: oy0, oy1: oy1, dst: dx.image(n)) }
+                    profiler.measure(.convCol2im) { col2im(cols, oy0: oy0, oy1: oy1, dst: dx.image(n)) }
                 }
                 oy0 = oy1
             }

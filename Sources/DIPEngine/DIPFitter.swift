@@ -95,55 +95,57 @@ public final class DIPFitter {
         noiseScratch = FloatBuffer(count: (z.count + DIPFitter.noiseChunk - 1) / DIPFitter.noiseChunk * 2 * GaussianNoise.block)
         lastGood = options.divergenceGuard ? FloatBuffer(count: net.parameterCount) : nil
         average = options.emaDecay != nil ? FloatBuffer(count: config.outputChannels * plane) : nil
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in "perturbation".utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        noiseStream = options.seed ^ h
+        noiseStream = SeededRandom.streamSeed(options.seed, "perturbation")
     }
 
     /// One iteration: perturb z, forward, loss, (guard,) backward, Adam, EMA. Returns the loss.
     /// Allocates nothing.
     @discardableResult
     public func step() throws -> Float {
-        var t0 = profiling ? Conv2D.now() : 0
-        if options.regNoiseStd > 0 { perturbInput() }
-        if profiling { let t = Conv2D.now(); extraTimes[0] += t - t0; t0 = t }
+        let profiler = net.profiler
+        if options.regNoiseStd > 0 { profiler.measure(.perturb) { perturbInput() } }
         net.forward()
-        if profiling { t0 = Conv2D.now() }
         let out = net.output, grad = net.outputGrad
-        let l = loss.evaluate(out: out.base, grad: grad.base)
-        if profiling { let t = Conv2D.now(); extraTimes[1] += t - t0; t0 = t }
-        defer { if profiling { extraTimes[2] += Conv2D.now() - t0 } }
+        let l = profiler.measure(.loss) { loss.evaluate(out: out.base, grad: grad.base) }
         guard l.isFinite else {
             throw EngineError.badInput("loss became \(l) at step \(stepsDone + 1) (learning rate \(options.learningRate) too high?)")
         }
         let psnr = loss.psnr(loss: l)
         lastLoss = l; lastPSNR = psnr
         stepsDone += 1
-        if let lastGood {
-            if psnr < lastGoodPSNR - 5 {
-                net.parameters.copy(from: lastGood)
-                rejectedSteps += 1
-                return l
+        let accepted = profiler.measure(.update) { () -> Bool in
+            if let lastGood {
+                if psnr < lastGoodPSNR - 5 {
+                    net.parameters.copy(from: lastGood)
+                    rejectedSteps += 1
+                    return false
+                }
+                lastGood.copy(from: net.parameters)
+                lastGoodPSNR = psnr
             }
-            lastGood.copy(from: net.parameters)
-            lastGoodPSNR = psnr
+            updateAverage(out.base)
+            net.gradients.zero()
+            return true
         }
-        if let average, let decay = options.emaDecay, stepsDone > options.emaStart {
-            let a = average.pointer, o = out.base, n = average.count
-            if !averageStarted {
-                a.update(from: o, count: n)
-                averageStarted = true
-            } else {
-                let d = decay, e = 1 - decay
-                Parallel.forEach(n, costPerItem: 2) { r in for i in r { a[i] = d * a[i] + e * o[i] } }
-            }
-        }
-        net.gradients.zero()
-        if profiling { extraTimes[2] += Conv2D.now() - t0 }
+        guard accepted else { return l }
         net.backward()
-        if profiling { t0 = Conv2D.now() }
-        adam.update(params: net.parameters.pointer, grads: net.gradients.pointer, learningRate: options.learningRate)
+        profiler.measure(.update) {
+            adam.update(params: net.parameters.pointer, grads: net.gradients.pointer, learningRate: options.learningRate)
+        }
         return l
+    }
+
+    /// out_avg ← decay·out_avg + (1−decay)·out once averaging has started (after `emaStart` steps).
+    private func updateAverage(_ o: UnsafeMutablePointer<Float>) {
+        guard let average, let decay = options.emaDecay, stepsDone > options.emaStart else { return }
+        let a = average.pointer, n = average.count
+        if !averageStarted {
+            a.update(from: o, count: n)
+            averageStarted = true
+        } else {
+            let d = decay, e = 1 - decay
+            Parallel.forEach(n, costPerItem: 2) { r in for i in r { a[i] = d * a[i] + e * o[i] } }
+        }
     }
 
     /// input = z + regNoiseStd·N(0,1), drawn in fixed chunks of 64Ki values, each from its own
@@ -186,21 +188,12 @@ public final class DIPFitter {
         return output
     }
 
-    /// Starts accumulating per-layer-kind times (seconds); read them with `profileReport()`.
-    public func enableProfiling() {
-        net.enableProfiling()
-        profiling = true
-        extraTimes = [0, 0, 0]
-    }
-    /// Accumulated seconds per layer kind (conv/bn/upsample/sigmoid, forward and backward) and
-    /// of the input perturbation, the loss, and guard + EMA + Adam.
-    public func profileReport() -> [(String, Double)] {
-        net.profileReport() + [("perturb", extraTimes[0]), ("loss", extraTimes[1]), ("guard+EMA+Adam", extraTimes[2])]
-    }
+    /// Starts accumulating per-part times (seconds); read them with `profileReport()`.
+    public func enableProfiling() { net.enableProfiling() }
+    /// Accumulated seconds per part of a step (see `Profiler.Part`), empty unless profiling.
+    public func profileReport() -> [(String, Double)] { net.profiler?.report ?? [] }
     /// The slowest convolutions while profiling: (shape, forward s, backward s, MACs), accumulated.
     public func slowestConvolutions(_ count: Int) -> [(String, Double, Double, Int)] { net.slowestConvolutions(count) }
-    private var profiling = false
-    private var extraTimes: [Double] = [0, 0, 0]
 
     /// A copy of all trainable parameters (construction order; for tests and warm starts).
     public var parameters: [Float] { net.parameters.array }

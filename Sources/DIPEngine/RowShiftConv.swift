@@ -36,13 +36,6 @@ extension Conv2D {
         }
     }
 
-    @inline(__always)
-    private func reflectOrDrop(_ i: Int, _ size: Int) -> Int {
-        if i >= 0 && i < size { return i }
-        if padding == .zero { return -1 }
-        return i < 0 ? -i : 2 * (size - 1) - i
-    }
-
     /// Fills the padded-row matrix for output rows [oy0, oy1) of one image.
     private func buildRows(_ src: UnsafePointer<Float>, oy0: Int, oy1: Int, rows: UnsafeMutablePointer<Float>) {
         let wp = paddedWidth, span = (oy1 - oy0) * wp, p = pad, w = self.w, h = self.h
@@ -52,12 +45,12 @@ extension Conv2D {
                 let plane = src + c * h * w
                 for oy in oy0..<oy1 {
                     let dst = rows + r * span + (oy - oy0) * wp
-                    let iy = reflectOrDrop(oy + ky - p, h)
+                    let iy = padding.sourceIndex(oy + ky - p, h)
                     if iy < 0 { dst.update(repeating: 0, count: wp); continue }
                     let s = plane + iy * w
                     (dst + p).update(from: s, count: w)
                     for j in 0..<p {
-                        let a = reflectOrDrop(j - p, w), b = reflectOrDrop(w + j, w)
+                        let a = padding.sourceIndex(j - p, w), b = padding.sourceIndex(w + j, w)
                         dst[j] = a < 0 ? 0 : s[a]
                         dst[p + w + j] = b < 0 ? 0 : s[b]
                     }
@@ -75,14 +68,14 @@ extension Conv2D {
                 for ky in 0..<k {
                     let row = rows + (c * k + ky) * span
                     for oy in oy0..<oy1 {
-                        let iy = reflectOrDrop(oy + ky - p, h)
+                        let iy = padding.sourceIndex(oy + ky - p, h)
                         if iy < 0 { continue }
                         let s = row + (oy - oy0) * wp
                         let d = plane + iy * w
                         let sp = s + p
                         for x in 0..<w { d[x] += sp[x] }
                         for j in 0..<p {
-                            let a = reflectOrDrop(j - p, w), b = reflectOrDrop(w + j, w)
+                            let a = padding.sourceIndex(j - p, w), b = padding.sourceIndex(w + j, w)
                             if a >= 0 { d[a] += s[j] }
                             if b >= 0 { d[b] += s[p + w + j] }
                         }
@@ -93,7 +86,7 @@ extension Conv2D {
     }
 
     func rowShiftForward(x: TensorView, y: TensorView, params: UnsafeMutablePointer<Float>,
-                         work: UnsafeMutablePointer<Float>, timers: UnsafeMutablePointer<Double>?) {
+                         work: UnsafeMutablePointer<Float>, profiler: Profiler?) {
         let wp = paddedWidth, tileRows = rowShiftRows, ck = cin * k
         let rows = work, stage = work + ck * tileRows * wp, wk = stage + cout * tileRows * wp
         layoutWeights(params + weightOffset, into: wk)
@@ -104,14 +97,14 @@ extension Conv2D {
             while oy0 < ho {
                 let oy1 = min(ho, oy0 + tileRows)
                 let span = (oy1 - oy0) * wp, nCols = span - (k - 1)
-                timedRS(timers, 0) { buildRows(src, oy0: oy0, oy1: oy1, rows: rows) }
-                timedRS(timers, 1) {
+                profiler.measure(.convIm2col) { buildRows(src, oy0: oy0, oy1: oy1, rows: rows) }
+                profiler.measure(.convGEMM) {
                     for kx in 0..<k {
                         BLAS.sgemm(transA: false, transB: false, m: cout, n: nCols, k: ck, a: wk + kx * cout * ck, lda: ck,
                                    b: rows + kx, ldb: span, beta: kx == 0 ? 0 : 1, c: stage, ldc: span)
                     }
                 }
-                timedRS(timers, 3) {
+                profiler.measure(.convBias) {
                     let addBias = biasMatters
                     Parallel.forEach(cout, costPerItem: span) { range in
                         for co in range {
@@ -130,7 +123,7 @@ extension Conv2D {
 
     func rowShiftBackward(x: TensorView, dy: TensorView, dx: TensorView?, accumulate: Bool,
                           params: UnsafeMutablePointer<Float>, grads: UnsafeMutablePointer<Float>,
-                          work: UnsafeMutablePointer<Float>, timers: UnsafeMutablePointer<Double>?) {
+                          work: UnsafeMutablePointer<Float>, profiler: Profiler?) {
         let wp = paddedWidth, tileRows = rowShiftRows, ck = cin * k, kk = k * k
         let rows = work, stage = work + ck * tileRows * wp, wk = stage + cout * tileRows * wp, dwk = wk + cout * kdim
         layoutWeights(params + weightOffset, into: wk)
@@ -140,7 +133,7 @@ extension Conv2D {
         for n in 0..<x.n {
             let src = x.image(n), g = dy.image(n)
             if biasMatters {
-                timedRS(timers, 3) {
+                profiler.measure(.convBias) {
                     Parallel.forEach(cout, costPerItem: outPlane) { range in
                         for co in range { db[co] += Float(Kernels.longSum(g + co * outPlane, outPlane)) }
                     }
@@ -148,7 +141,7 @@ extension Conv2D {
             }
             if let dx, !accumulate {
                 let d = dx.image(n)
-                timedRS(timers, 2) {
+                profiler.measure(.convCol2im) {
                     Parallel.forEach(cin, costPerItem: h * w) { range in
                         (d + range.lowerBound * h * w).update(repeating: 0, count: range.count * h * w)
                     }
@@ -158,7 +151,7 @@ extension Conv2D {
             while oy0 < ho {
                 let oy1 = min(ho, oy0 + tileRows)
                 let span = (oy1 - oy0) * wp, nCols = span - (k - 1)
-                timedRS(timers, 0) {
+                profiler.measure(.convIm2col) {
                     buildRows(src, oy0: oy0, oy1: oy1, rows: rows)
                     // dY in the padded-row layout, junk columns zero.
                     Parallel.forEach(cout, costPerItem: span) { range in
@@ -171,14 +164,14 @@ extension Conv2D {
                         }
                     }
                 }
-                timedRS(timers, 1) {
+                profiler.measure(.convGEMM) {
                     for kx in 0..<k {
                         BLAS.sgemm(transA: false, transB: true, m: cout, n: ck, k: nCols, a: stage, lda: span,
                                    b: rows + kx, ldb: span, beta: 1, c: dwk + kx * cout * ck, ldc: ck)
                     }
                 }
                 if let dx {
-                    timedRS(timers, 1) {
+                    profiler.measure(.convGEMM) {
                         for kx in 0..<k {
                             BLAS.sgemm(transA: true, transB: false, m: ck, n: nCols, k: cout, a: wk + kx * cout * ck, lda: ck,
                                        b: stage, ldb: span, beta: kx == 0 ? 0 : 1, c: rows + kx, ldc: span)
@@ -188,7 +181,7 @@ extension Conv2D {
                             }
                         }
                     }
-                    timedRS(timers, 2) { scatterRows(rows, oy0: oy0, oy1: oy1, dst: dx.image(n)) }
+                    profiler.measure(.convCol2im) { scatterRows(rows, oy0: oy0, oy1: oy1, dst: dx.image(n)) }
                 }
                 oy0 = oy1
             }
@@ -202,13 +195,5 @@ extension Conv2D {
                 }
             }
         }
-    }
-
-    @inline(__always)
-    private func timedRS(_ timers: UnsafeMutablePointer<Double>?, _ slot: Int, _ body: () -> Void) {
-        guard let timers else { body(); return }
-        let t0 = Conv2D.now()
-        body()
-        timers[slot] += Conv2D.now() - t0
     }
 }

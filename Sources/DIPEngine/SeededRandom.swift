@@ -21,9 +21,14 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// An independent stream for a named purpose (e.g. "weights", "noise"), so adding draws to one
     /// purpose does not shift the numbers another purpose sees.
     public init(seed: UInt64, stream: String) {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325 // FNV-1a over the stream name
+        self.init(seed: SeededRandom.streamSeed(seed, stream))
+    }
+
+    /// The seed of the named stream: `seed` mixed with the FNV-1a hash of the name.
+    public static func streamSeed(_ seed: UInt64, _ stream: String) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for b in stream.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        self.init(seed: seed ^ h)
+        return seed ^ h
     }
 
     @inline(__always)

@@ -56,14 +56,8 @@ final class SkipNet {
         guard batch >= 1, height >= m, width >= m, height % m == 0, width % m == 0 else {
             throw EngineError.badInput("image \(width)×\(height) must be positive multiples of \(m) (2^levels), batch \(batch) ≥ 1")
         }
-        if config.padding == .reflection {
-            // The deepest feature maps are (side / 2^levels); reflection needs them wider than the pad.
-            let pad = max(config.kernelDown, config.kernelUp) / 2
-            let deepest = min(height, width) >> config.levels
-            if deepest <= pad {
-                let need = (pad + 1) << config.levels
-                throw EngineError.badInput("image \(width)×\(height) is too small for \(config.levels) levels with reflection padding: both sides must be at least \(need)")
-            }
+        if min(height, width) < config.minimumSide {
+            throw EngineError.badInput("image \(width)×\(height) is too small for \(config.levels) levels with reflection padding: both sides must be at least \(config.minimumSide)")
         }
         guard batch * height * width <= 1 << 26 else {
             throw EngineError.tooLarge("\(batch)×\(width)×\(height) pixels is beyond the engine's 64 Mpixel limit")
@@ -183,62 +177,51 @@ final class SkipNet {
     /// Total bytes of activation, gradient and workspace buffers.
     var plannedBytes: Int { (owned.reduce(0) { $0 + $1.count } + columns.count + 3 * parameters.count) * 4 }
 
-    /// Optional per-kind timing (seconds), enabled by `enableProfiling()`; for the benchmark.
-    private var profiling = false
-    private let profileSlots = UnsafeMutablePointer<Double>.allocate(capacity: 16)
-    static let profileNames = ["conv fwd", "bn fwd", "upsample fwd", "sigmoid fwd",
-                               "conv bwd", "bn bwd", "upsample bwd", "sigmoid bwd",
-                               "(conv im2col", "gemm", "col2im+zero", "bias)"]
-    deinit { profileSlots.deallocate() }
+    /// Per-op timing for `dip-bench engine --profile`; nil (no timing) unless `enableProfiling()`.
+    private(set) var profiler: Profiler?
 
-    private var opTimes: [Double] = []
-
-    func enableProfiling() {
-        profiling = true
-        profileSlots.initialize(repeating: 0, count: 16)
-        opTimes = Array(repeating: 0, count: 2 * ops.count)
-    }
+    func enableProfiling() { profiler = Profiler(ops: ops.count) }
 
     /// The `count` convolutions that took longest (forward + backward seconds accumulated), with
     /// their shape and MACs.
     func slowestConvolutions(_ count: Int) -> [(String, Double, Double, Int)] {
+        guard let profiler else { return [] }
         var rows: [(String, Double, Double, Int)] = []
         for (i, op) in ops.enumerated() {
             if case .conv(let c, _, _) = op {
-                rows.append(("\(c.cin)→\(c.cout) \(c.k)×\(c.k)/\(c.stride) @\(c.w)×\(c.h)", opTimes[2 * i], opTimes[2 * i + 1], c.macs * batch))
+                rows.append(("\(c.cin)→\(c.cout) \(c.k)×\(c.k)/\(c.stride) @\(c.w)×\(c.h)",
+                             profiler.opSeconds[2 * i], profiler.opSeconds[2 * i + 1], c.macs * batch))
             }
         }
         return Array(rows.sorted { $0.1 + $0.2 > $1.1 + $1.2 }.prefix(count))
     }
 
-    /// Accumulated seconds per op kind since profiling was enabled.
-    func profileReport() -> [(String, Double)] {
-        profiling ? SkipNet.profileNames.enumerated().map { ($1, profileSlots[$0]) } : []
+    /// The profiler part an op's forward (or backward) time goes to.
+    private static func part(_ op: Op, backward: Bool) -> Profiler.Part {
+        switch op {
+        case .conv: return backward ? .convBackward : .convForward
+        case .batchNorm: return backward ? .batchNormBackward : .batchNormForward
+        case .upsample: return backward ? .upsampleBackward : .upsampleForward
+        case .sigmoid: return backward ? .sigmoidBackward : .sigmoidForward
+        }
     }
 
+    /// Adds the time since `t0` to op `index`'s forward or backward total.
     @inline(__always)
-    private func tick() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    private func record(_ profiler: Profiler, _ op: Op, index: Int, backward: Bool, since t0: Double) {
+        let dt = MonotonicClock.now() - t0
+        profiler.add(SkipNet.part(op, backward: backward), dt)
+        profiler.opSeconds[2 * index + (backward ? 1 : 0)] += dt
     }
 
     func forward() {
         let p = parameters.pointer, cols = columns.pointer, st = stats.pointer
         for (index, op) in ops.enumerated() {
-            let t0 = profiling ? tick() : 0
-            defer {
-                if profiling {
-                    let slot: Int
-                    switch op { case .conv: slot = 0; case .batchNorm: slot = 1; case .upsample: slot = 2; case .sigmoid: slot = 3 }
-                    let dt = tick() - t0
-                    profileSlots[slot] += dt
-                    opTimes[2 * index] += dt
-                }
-            }
+            let t0 = profiler != nil ? MonotonicClock.now() : 0
+            defer { if let profiler { record(profiler, op, index: index, backward: false, since: t0) } }
             switch op {
             case .conv(let c, let i, let o):
-                c.forward(x: nodes[i].value, y: nodes[o].value, params: p, cols: cols, timers: profiling ? profileSlots + 8 : nil)
+                c.forward(x: nodes[i].value, y: nodes[o].value, params: p, cols: cols, profiler: profiler)
             case .batchNorm(let b, let i, let o, let s):
                 b.forward(x: nodes[i].value, y: nodes[o].value, params: p, stats: st + s)
             case .upsample(let u, let i, let o):
@@ -256,23 +239,15 @@ final class SkipNet {
         gradWritten[outputNode] = true
         for index in stride(from: ops.count - 1, through: 0, by: -1) {
             let op = ops[index]
-            let t0 = profiling ? tick() : 0
-            defer {
-                if profiling {
-                    let slot: Int
-                    switch op { case .conv: slot = 4; case .batchNorm: slot = 5; case .upsample: slot = 6; case .sigmoid: slot = 7 }
-                    let dt = tick() - t0
-                    profileSlots[slot] += dt
-                    opTimes[2 * index + 1] += dt
-                }
-            }
+            let t0 = profiler != nil ? MonotonicClock.now() : 0
+            defer { if let profiler { record(profiler, op, index: index, backward: true, since: t0) } }
             switch op {
             case .conv(let c, let i, let o):
                 guard let dy = nodes[o].grad else { continue }
                 let dx = nodes[i].grad
                 let acc = gradWritten[i]
                 c.backward(x: nodes[i].value, dy: dy, dx: dx, accumulate: acc, params: p, grads: g, cols: cols,
-                           timers: profiling ? profileSlots + 8 : nil)
+                           profiler: profiler)
                 if dx != nil { gradWritten[i] = true }
             case .batchNorm(let b, let i, let o, let s):
                 guard let dy = nodes[o].grad, let dx = nodes[i].grad else { continue }

@@ -19,6 +19,11 @@ public struct SkipNetConfig: Sendable, Equatable {
     public var levels: Int { down.count }
     /// Required multiple of the image sides (2^levels).
     public var sizeMultiple: Int { 1 << levels }
+    /// The smallest side the net accepts: with reflection padding the deepest feature maps
+    /// (side / 2^levels) must be wider than the largest kernel's pad.
+    public var minimumSide: Int {
+        padding == .reflection ? (max(kernelDown, kernelUp) / 2 + 1) << levels : sizeMultiple
+    }
 
     public init(inputDepth: Int, outputChannels: Int, down: [Int], up: [Int], skip: [Int],
                 kernelDown: Int = 3, kernelUp: Int = 3, kernelSkip: Int = 1,

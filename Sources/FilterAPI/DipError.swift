@@ -1,5 +1,5 @@
 /// Every error dip reports. The description is the one-line message users see; it names the input
-/// and the problem. Each case maps to one C ABI result code (see `code`).
+/// and the problem. Each case maps to one C ABI result code (CBridge `ResultCode.code(of:)`).
 public enum DipError: Error, Equatable, CustomStringConvertible, Sendable {
     /// An image could not be read or is unusable: (input name, problem).
     case badImage(String, String)
@@ -20,19 +20,6 @@ public enum DipError: Error, Equatable, CustomStringConvertible, Sendable {
         case .badParameter(let name, let problem): return "\(name): \(problem)"
         case .failure(let message), .misuse(let message), .noMemory(let message): return message
         case .cancelled: return "cancelled"
-        }
-    }
-
-    /// The C ABI result code (DIP_ERROR 1, DIP_MISUSE 2, DIP_NOMEM 3, DIP_BADPARAM 4,
-    /// DIP_BADIMAGE 5, DIP_CANCELLED 6).
-    public var code: Int32 {
-        switch self {
-        case .failure: return 1
-        case .misuse: return 2
-        case .noMemory: return 3
-        case .badParameter: return 4
-        case .badImage: return 5
-        case .cancelled: return 6
         }
     }
 }

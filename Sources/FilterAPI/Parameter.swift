@@ -63,16 +63,30 @@ public struct ParameterSpec: Sendable {
     /// Name without dashes, e.g. `sigma`; on the command line `--sigma`.
     public let name: String
     public let kind: ParameterKind
-    /// nil means the parameter is optional with no default (the filter decides, e.g. from a preset).
+    /// nil means the parameter is optional with no default value (the filter decides, e.g. from a
+    /// preset or the image; `defaultNote` then says how).
     public let defaultValue: ParameterValue?
+    /// In words, what an absent optional parameter means ("the preset's: fast 1200, paper 3000").
+    public let defaultNote: String?
     public let help: String
 
     public init(_ name: String, _ kind: ParameterKind, default defaultValue: ParameterValue? = nil,
-                help: String) {
+                defaultNote: String? = nil, help: String) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
+        self.defaultNote = defaultValue == nil ? defaultNote : nil
         self.help = help
+    }
+
+    /// The default as help text shows it: the value, or the note in words, or nil.
+    public var defaultText: String? { defaultValue?.description ?? defaultNote }
+
+    /// The help text with what an absent value means appended when that is only said in words
+    /// (for the C catalog, whose default field carries values only).
+    public var helpWithDefaultNote: String {
+        guard let defaultNote else { return help }
+        return "\(help) (default: \(defaultNote))"
     }
 
     /// Parses and validates a textual value (from argv or `dip_filter_set`).
@@ -80,13 +94,13 @@ public struct ParameterSpec: Sendable {
         let bad = { (why: String) in DipError.badParameter("--\(name)", why) }
         switch kind {
         case .int(let range):
-            guard let v = Int(ParameterSpec.trimmingBlanks(text)) else {
+            guard let v = Int(ParameterText.trimmed(text)) else {
                 throw bad("'\(text)' is not a whole number")
             }
             guard range.contains(v) else { throw bad("\(v) is out of range \(range.lowerBound)...\(range.upperBound)") }
             return .int(v)
         case .double(let range):
-            guard let v = Double(ParameterSpec.trimmingBlanks(text)), v.isFinite else {
+            guard let v = Double(ParameterText.trimmed(text)), v.isFinite else {
                 throw bad("'\(text)' is not a finite number")
             }
             guard range.contains(v) else {
@@ -132,6 +146,9 @@ public struct ParameterValues: Sendable {
     /// The value set, else the default, else nil.
     public subscript(name: String) -> ParameterValue? { values[name] ?? spec(name)?.defaultValue }
 
+    /// The value set, ignoring defaults.
+    func given(_ name: String) -> ParameterValue? { values[name] }
+
     public func int(_ name: String) -> Int? {
         switch self[name] { case .int(let v): return v; case .double(let v): return Int(v); default: return nil }
     }
@@ -148,13 +165,15 @@ public struct ParameterValues: Sendable {
     }
 }
 
-extension ParameterSpec {
+/// The one rule for blanks around a parameter's text, wherever it comes from (argv, a C caller's
+/// `dip_filter_set`, a spec string): leading and trailing blanks are ignored, line breaks are not.
+public enum ParameterText {
     /// `text` without the leading and trailing scalars of Foundation's `CharacterSet.whitespaces`
     /// (U+0009 TAB, the space separators of Unicode category Zs, and U+200B ZERO WIDTH SPACE, which
     /// Foundation's set also holds); line breaks are kept. The same result as
     /// `text.trimmingCharacters(in: .whitespaces)`, which FilterAPI used before it stopped
     /// importing Foundation.
-    static func trimmingBlanks(_ text: String) -> String {
+    public static func trimmed(_ text: String) -> String {
         func isBlank(_ s: Unicode.Scalar) -> Bool {
             switch s.value {
             case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: return true

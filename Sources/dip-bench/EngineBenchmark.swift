@@ -1,3 +1,4 @@
+import ArgumentParser
 import DIPEngine
 import Foundation
 
@@ -7,7 +8,27 @@ import Foundation
 /// (6 × MACs / time), page faults during the timed steps, and peak memory; and first the
 /// machine's sgemm GFLOP/s on a 128×65536×1152 product, so the ratio can be read in one run.
 /// Inputs are synthetic (speed does not depend on image content).
-enum EngineBenchmark {
+struct EngineBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine", abstract: "Per-step time, GFLOP/s and peak memory of the DIP engine.")
+
+    @Option(help: "Which net: denoise, sr, inpaint or all.")
+    var config = "all"
+    @Option(help: "Timed steps per net.")
+    var steps = 10
+    @Option(help: "Untimed steps before timing.")
+    var warmup = 2
+    @Flag(help: "Also print per-part and per-convolution times.")
+    var profile = false
+
+    func validate() throws {
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be at least 0") }
+        guard config == "all" || Self.cases.contains(where: { $0.name == config }) else {
+            throw ValidationError("unknown config '\(config)' (denoise, sr, inpaint, all)")
+        }
+    }
+
     struct Case {
         let name: String
         let config: SkipNetConfig
@@ -48,12 +69,6 @@ enum EngineBenchmark {
                     FitOptions(learningRate: 0.01, regNoiseStd: 0.03, seed: 1))
         },
     ]
-
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
 
     /// Peak resident set (VmHWM) in MiB from /proc, or ru_maxrss when /proc is unavailable.
     static func peakRSSMiB() -> Double {
@@ -100,32 +115,14 @@ enum EngineBenchmark {
         c.initialize(repeating: 0, count: m * n)
         var best = Double.infinity
         for rep in 0..<6 {
-            let t0 = now()
-            try BLAS.gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
-            let t = now() - t0
+            let t = try MonotonicClock.timed { try BLAS.gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n) }.seconds
             if rep > 0 { best = min(best, t) }
         }
         return 2 * Double(m * n * k) / best / 1e9
     }
 
-    static func run(_ args: [String]) -> Int32 {
-        var which = "all", steps = 10, warmup = 2, profile = false
-        var i = 0
-        while i < args.count {
-            let a = args[i]
-            func value() -> String? { i + 1 < args.count ? args[i + 1] : nil }
-            switch a {
-            case "--config": guard let v = value() else { return usage("--config needs a value") }; which = v; i += 1
-            case "--steps": guard let v = value(), let n = Int(v), n >= 1 else { return usage("--steps needs a positive integer") }; steps = n; i += 1
-            case "--warmup": guard let v = value(), let n = Int(v), n >= 0 else { return usage("--warmup needs an integer ≥ 0") }; warmup = n; i += 1
-            case "--profile": profile = true
-            case "--help", "-h": return usage(nil)
-            default: return usage("unknown option \(a)")
-            }
-            i += 1
-        }
-        let selected = which == "all" ? cases : cases.filter { $0.name == which }
-        if selected.isEmpty { return usage("unknown config \(which)") }
+    func run() throws {
+        let selected = config == "all" ? Self.cases : Self.cases.filter { $0.name == config }
         do {
             try BLAS.load()
             let env = ProcessInfo.processInfo.environment
@@ -135,26 +132,22 @@ enum EngineBenchmark {
                 print("note: OPENBLAS_CORETYPE=\(ambient) is preset in the environment; dip uses the AVX-512 kernels (set DIP_OPENBLAS_CORETYPE to choose)")
             }
             print("OpenBLAS core: \(BLAS.coreName) (CPU AVX-512: \(BLAS.cpuHasAVX512 ? "yes" : "no"), selected by dip: \(BLAS.forcedSkylakeX ? "yes" : "no")), threads \(BLAS.threads)")
-            var peak = try sgemmGFLOPS()
+            var peak = try Self.sgemmGFLOPS()
             print(String(format: "sgemm 128×65536×1152: %.1f GFLOP/s (measured again after each config; the ratio uses the best)", peak))
             print("config     size      fwd GMAC  s/step (median, min..max)   GFLOP/s  vs sgemm  faults/step  peak RSS")
             for c in selected {
-                resetPeakRSS()
+                Self.resetPeakRSS()
                 let (input, data, options) = c.make(c.config, c.height, c.width)
                 let fitter = try DIPFitter(config: c.config, height: c.height, width: c.width, input: input, data: data, options: options)
                 for _ in 0..<warmup { try fitter.step() }
                 if profile { fitter.enableProfiling() }
                 var times: [Double] = []
-                let f0 = pageFaults()
-                for _ in 0..<steps {
-                    let t0 = now()
-                    try fitter.step()
-                    times.append(now() - t0)
-                }
-                let faults = Double(pageFaults() - f0) / Double(steps)
-                let rss = peakRSSMiB()
-                peak = max(peak, try sgemmGFLOPS())
-                let med = median(times)
+                let f0 = Self.pageFaults()
+                for _ in 0..<steps { times.append(try MonotonicClock.timed { try fitter.step() }.seconds) }
+                let faults = Double(Self.pageFaults() - f0) / Double(steps)
+                let rss = Self.peakRSSMiB()
+                peak = max(peak, try Self.sgemmGFLOPS())
+                let med = Self.median(times)
                 let gmac = Double(fitter.forwardMACs) / 1e9
                 let gflops = 6 * gmac / med
                 print(String(format: "%-9@ %4d×%-4d %9.1f  %6.3f (%.3f..%.3f)        %7.1f  %7.0f%%  %10.0f  %6.0f MiB",
@@ -171,15 +164,7 @@ enum EngineBenchmark {
                 }
             }
         } catch {
-            FileHandle.standardError.write("dip-bench engine: \(error)\n".data(using: .utf8)!)
-            return 1
+            throw ValidationError("dip-bench engine: \(error)")
         }
-        return 0
-    }
-
-    static func usage(_ problem: String?) -> Int32 {
-        if let problem { FileHandle.standardError.write("dip-bench engine: \(problem)\n".data(using: .utf8)!) }
-        print("usage: dip-bench [engine] [--config denoise|sr|inpaint|all] [--steps N (default 10)] [--warmup N (default 2)] [--profile]")
-        return problem == nil ? 0 : 2
     }
 }

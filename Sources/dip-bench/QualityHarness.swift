@@ -1,3 +1,5 @@
+import ArgumentParser
+import DIPEngine
 import FilterAPI
 import Filters
 import Foundation
@@ -18,42 +20,48 @@ import Foundation
 /// - sr: Set5 centre-cropped to a multiple of 32, downscaled ×4 with the antialiased lanczos3
 ///   resampler; scored on BT.601 luma with a 4-pixel border crop (the paper's protocol). The
 ///   input column is bicubic upscaling scored the same way.
-enum QualityHarness {
+struct QualityHarness: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quality", abstract: "PSNR of the DIP filters on the shared benchmark images, beside the paper's.")
+
+    static let allTasks = ["denoise", "restore", "sr", "inpaint"]
+
+    @Option(help: "The shared benchmark images (../shared/data).")
+    var data = "../shared/data"
+    @Option(help: "Steps per fit (default: each preset's).")
+    var steps: Int?
+    @Option(help: "fast or paper.")
+    var preset = "fast"
+    @Option(help: "Seed of the degradations and the fits.")
+    var seed: UInt64 = 1
+    @Option(help: "Comma-separated tasks: \(allTasks.joined(separator: ", ")).")
+    var tasks = allTasks.joined(separator: ",")
+    @Option(help: "Comma-separated image names (default: all).")
+    var images: String?
+
     struct Row {
         var task: String, image: String, steps: Int, seconds: Double, psnr: Double
         var paper: String, input: Double
     }
 
-    static func run(_ args: [String]) -> Int32 {
-        var data = "../shared/data", steps: Int? = nil, preset = "fast", seed: UInt64 = 1
-        var tasks = ["denoise", "restore", "sr", "inpaint"], only: [String]? = nil
-        var i = 0
-        while i < args.count {
-            let value = i + 1 < args.count ? args[i + 1] : ""
-            switch args[i] {
-            case "--data": data = value
-            case "--steps": steps = Int(value)
-            case "--preset": preset = value
-            case "--seed": seed = UInt64(value) ?? 1
-            case "--tasks": tasks = value.split(separator: ",").map(String.init)
-            case "--images": only = value.split(separator: ",").map(String.init)
-            default:
-                FileHandle.standardError.write(Data("dip-bench quality: unknown option \(args[i])\n".utf8))
-                return 2
-            }
-            i += 2
+    func validate() throws {
+        if let unknown = taskList.first(where: { !Self.allTasks.contains($0) }) {
+            throw ValidationError("unknown task \(unknown) (\(Self.allTasks.joined(separator: ", ")))")
         }
-        if let unknown = tasks.first(where: { !["denoise", "restore", "sr", "inpaint"].contains($0) }) {
-            FileHandle.standardError.write(Data("dip-bench quality: unknown task \(unknown) (denoise, restore, sr, inpaint)\n".utf8))
-            return 2
-        }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+    }
+
+    var taskList: [String] { tasks.split(separator: ",").map(String.init) }
+
+    func run() throws {
+        let tasks = taskList, only = images.map { $0.split(separator: ",").map(String.init) }
         print("| task | image | steps | seconds | PSNR (dB) | paper (dB) | input PSNR (dB) |")
         print("|---|---|---|---|---|---|---|")
         var rows: [Row] = []
         do {
             for task in tasks {
-                for (name, path) in images(for: task, data: data) where only?.contains(name) ?? true {
-                    let row = try measure(task: task, name: name, path: path, steps: steps, preset: preset, seed: seed)
+                for (name, path) in Self.images(for: task, data: data) where only?.contains(name) ?? true {
+                    let row = try Self.measure(task: task, name: name, path: path, steps: steps, preset: preset, seed: seed)
                     rows.append(row)
                     print(String(format: "| %@ | %@ | %d | %.1f | %.2f | %@ | %.2f |", row.task, row.image, row.steps,
                                  row.seconds, row.psnr, row.paper, row.input))
@@ -61,8 +69,7 @@ enum QualityHarness {
                 }
             }
         } catch {
-            FileHandle.standardError.write(Data("dip-bench quality: \(error)\n".utf8))
-            return 1
+            throw ValidationError("dip-bench quality: \(error)")
         }
         for task in tasks {
             let r = rows.filter { $0.task == task }
@@ -70,9 +77,8 @@ enum QualityHarness {
             let mean = r.map(\.psnr).reduce(0, +) / Double(r.count)
             let input = r.map(\.input).reduce(0, +) / Double(r.count)
             print(String(format: "| %@ | mean of %d | | %.1f | %.2f | %@ | %.2f |", task, r.count,
-                         r.map(\.seconds).reduce(0, +), mean, paperMean(task), input))
+                         r.map(\.seconds).reduce(0, +), mean, Self.paperMean(task), input))
         }
-        return 0
     }
 
     static func images(for task: String, data: String) -> [(String, String)] {
@@ -136,9 +142,8 @@ enum QualityHarness {
         switch task {
         case "denoise":
             let noisy = try run("add-noise --sigma 25 --seed \(seed)", clean)
-            let t0 = Date()
-            let out = try run("denoise --preset \(preset)" + stepArg, noisy)
-            row.seconds = Date().timeIntervalSince(t0)
+            let (out, seconds) = try MonotonicClock.timed { try run("denoise --preset \(preset)" + stepArg, noisy) }
+            row.seconds = seconds
             row.psnr = try Quality.psnr(out, clean)
             row.input = try Quality.psnr(noisy, clean)
         case "restore":
@@ -151,9 +156,8 @@ enum QualityHarness {
                     mask[x, y, 0] = dropped ? 0 : 1
                 }
             }
-            let t0 = Date()
-            let out = try run("inpaint --mask m --case pixels --preset \(preset)" + stepArg, damaged, extras: ["mask": mask])
-            row.seconds = Date().timeIntervalSince(t0)
+            let (out, seconds) = try MonotonicClock.timed { try run("inpaint --mask m --case pixels --preset \(preset)" + stepArg, damaged, extras: ["mask": mask]) }
+            row.seconds = seconds
             row.psnr = try Quality.psnr(out, clean)
             row.input = try Quality.psnr(damaged, clean)
         case "inpaint":
@@ -167,9 +171,8 @@ enum QualityHarness {
                     for c in 0..<clean.colorChannels { damaged[x, y, c] = 0 }
                 }
             }
-            let t0 = Date()
-            let out = try run("inpaint --mask m --preset \(preset)" + stepArg, damaged, extras: ["mask": mask])
-            row.seconds = Date().timeIntervalSince(t0)
+            let (out, seconds) = try MonotonicClock.timed { try run("inpaint --mask m --preset \(preset)" + stepArg, damaged, extras: ["mask": mask]) }
+            row.seconds = seconds
             row.psnr = try Quality.psnr(out, clean)
             row.input = try Quality.psnr(damaged, clean)
         default:   // sr ×4, paper protocol
@@ -179,9 +182,8 @@ enum QualityHarness {
             for y in 0..<h { for x in 0..<w { for c in 0..<clean.channels { gt[x, y, c] = clean[x + ox, y + oy, c] } } }
             let low = try run("resize --width \(w / 4) --height \(h / 4) --method lanczos3", gt)
             let bicubic = try run("resize --width \(w) --height \(h) --method bicubic", low)
-            let t0 = Date()
-            let out = try run("sr --scale 4 --preset \(preset)" + stepArg, low)
-            row.seconds = Date().timeIntervalSince(t0)
+            let (out, seconds) = try MonotonicClock.timed { try run("sr --scale 4 --preset \(preset)" + stepArg, low) }
+            row.seconds = seconds
             row.psnr = try Quality.psnr(out, gt, luma: true, crop: 4)
             row.input = try Quality.psnr(bicubic, gt, luma: true, crop: 4)
         }

@@ -32,6 +32,7 @@ struct HelpCommand: ParsableCommand {
                 var facts: [String] = []
                 if let r = p.kind.rangeText { facts.append(r) }
                 if let d = p.defaultValue { facts.append("default \(d)") }
+                if let note = p.defaultNote { facts.append("default: \(note)") }
                 lines.append(head)
                 lines.append("        \(p.help)" + (facts.isEmpty ? "" : " (\(facts.joined(separator: "; ")))"))
             }

@@ -20,11 +20,29 @@ final class CLICommandTests: XCTestCase {
         XCTAssertTrue(text.contains("add-noise"), text)
     }
 
+    /// Every parameter of every DIP filter shows its default: a value, or in words what its
+    /// absence means (a second image such as --mask is required instead).
+    func testHelpShowsEveryDefault() throws {
+        for filter in ["denoise", "deblock", "sr", "inpaint", "flash", "resize", "add-noise", "drop-pixels"] {
+            let r = try CLI.dip(["help", filter])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let lines = String(decoding: r.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+            guard let start = lines.firstIndex(of: "PARAMETERS:") else { XCTFail("\(filter): no PARAMETERS"); continue }
+            let body = Array(lines[(start + 1)...])
+            for (i, line) in body.enumerated() where line.hasPrefix("  --") && !line.contains("<file>") {
+                let help = i + 1 < body.count ? body[i + 1] : ""
+                XCTAssertTrue(help.contains("default"), "\(filter) \(line.trimmingCharacters(in: .whitespaces)) shows no default: \(help)")
+            }
+        }
+        let denoise = String(decoding: try CLI.dip(["help", "denoise"]).stdout, as: UTF8.self)
+        XCTAssertTrue(denoise.contains("--iters <int>") && denoise.contains("default: the preset's ("), denoise)
+    }
+
     func testVersionMatchesTheCHeader() throws {
         let r = try CLI.dip(["--version"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let header = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Sources/CBridge/include/dip.h").path, encoding: .utf8)
+            .appendingPathComponent("../../Sources/CDip/include/dip.h").path, encoding: .utf8)
         let line = try XCTUnwrap(header.split(separator: "\n").first { $0.hasPrefix("#define DIP_VERSION ") })
         let version = try XCTUnwrap(line.split(separator: "\"").dropFirst().first)
         XCTAssertEqual(String(decoding: r.stdout, as: UTF8.self), "dip-pipe \(version)\n")

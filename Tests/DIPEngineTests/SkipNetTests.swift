@@ -214,22 +214,30 @@ final class SkipNetTests: XCTestCase {
     }
 
     func testDivergenceGuardRestoresWeights() throws {
-        // An absurd learning rate makes the output jump; the guard must reject such steps and put
-        // the last accepted weights back.
+        // An absurd learning rate makes the output jump; the guard must reject such a step and put
+        // back exactly the weights of the last accepted step (those its forward pass used).
         let h = 32, w = 32
         let target = [Float](repeating: 0.5, count: 3 * h * w)
         let config = SkipNetConfig(inputDepth: 4, outputChannels: 3, down: [8, 8], up: [8, 8], skip: [2, 2],
                                    upsample: [.bilinear, .bilinear])
         let fitter = try DIPFitter(config: config, height: h, width: w, input: .uniformNoise(depth: 4, scale: 0.1),
                                    data: .mse(target: target), options: FitOptions(learningRate: 5, regNoiseStd: 0, divergenceGuard: true, seed: 3))
-        var rejectedAt: [Float]? = nil
+        var lastAccepted: [Float]? = nil
+        var rejected = false
         for _ in 0..<40 {
             let before = fitter.parameters
             let rejectedBefore = fitter.rejectedSteps
             _ = try fitter.step()
-            if fitter.rejectedSteps > rejectedBefore { rejectedAt = before; XCTAssertNotEqual(fitter.parameters, before); break }
+            if fitter.rejectedSteps > rejectedBefore {
+                rejected = true
+                let expected = try XCTUnwrap(lastAccepted, "the first step was rejected")
+                XCTAssertEqual(fitter.parameters, expected, "the rejected step did not restore the last accepted weights")
+                XCTAssertNotEqual(fitter.parameters, before, "the rejected step left the diverged weights")
+                break
+            }
+            lastAccepted = before
         }
-        XCTAssertNotNil(rejectedAt, "no step was rejected")
+        XCTAssertTrue(rejected, "no step was rejected")
     }
 
     func testBadInputsThrow() {

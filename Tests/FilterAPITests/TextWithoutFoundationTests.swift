@@ -55,7 +55,7 @@ final class TextWithoutFoundationTests: XCTestCase {
         scalars += ["\u{FEFF}", "\u{1F600}", "\u{E0020}"]
         for s in scalars {
             let text = "\(s)\(s)1\(s)2\(s)\(s)"
-            XCTAssertEqual(Array(ParameterSpec.trimmingBlanks(text).unicodeScalars),
+            XCTAssertEqual(Array(ParameterText.trimmed(text).unicodeScalars),
                            Array(text.trimmingCharacters(in: .whitespaces).unicodeScalars),
                            "U+\(String(s.value, radix: 16))")
         }

@@ -49,12 +49,12 @@ if ! examples/c/install.sh "$PREFIX" "$PRODUCTS" > "$WORK/install.log" 2>&1; the
 fi
 export PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
 export PATH=$PRODUCTS:$PATH
-header_version=$(sed -n 's/^#define DIP_VERSION *"\(.*\)"/\1/p' Sources/CBridge/include/dip.h)
+header_version=$(sed -n 's/^#define DIP_VERSION *"\(.*\)"/\1/p' Sources/CDip/include/dip.h)
 check "pkg-config dip gives version $header_version" [ "$(pkg-config --modversion dip)" = "$header_version" ]
 
 # --- the shared library --------------------------------------------------------------------------
 LIB=$PREFIX/lib/libdip.so
-grep -o '\bdip_[a-z_]*(' Sources/CBridge/include/dip.h | tr -d '(' | sort -u > "$WORK/header-functions"
+grep -o '\bdip_[a-z_]*(' Sources/CDip/include/dip.h | tr -d '(' | sort -u > "$WORK/header-functions"
 nm -D --defined-only "$LIB" | awk '$2 ~ /^[A-Z]$/ { print $3 }' | sort -u > "$WORK/exported"
 if cmp -s "$WORK/header-functions" "$WORK/exported"; then
     pass "libdip.so exports exactly the $(wc -l < "$WORK/exported") functions of dip.h"

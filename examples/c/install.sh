@@ -12,14 +12,14 @@ mkdir -p "$1"
 prefix=$(cd "$1" && pwd)
 products=${2:-$root/.build/release}
 [ -f "$products/libdip.so" ] || { echo "$0: no $products/libdip.so (swift build -c release --product dip)" >&2; exit 1; }
-version=$(sed -n 's/^#define DIP_VERSION *"\(.*\)"/\1/p' "$root/Sources/CBridge/include/dip.h")
+version=$(sed -n 's/^#define DIP_VERSION *"\(.*\)"/\1/p' "$root/Sources/CDip/include/dip.h")
 mkdir -p "$prefix/lib/pkgconfig" "$prefix/include"
 # Debug info is stripped: it is large, and valgrind 3.19 (Debian 12) cannot read the DWARF 5 that
 # Swift 6 emits. Set DIP_KEEP_DEBUG=1 to keep it.
 cp "$products/libdip.so" "$prefix/lib/libdip.so.tmp"
 [ "${DIP_KEEP_DEBUG:-0}" = 1 ] || strip --strip-debug "$prefix/lib/libdip.so.tmp"
 mv "$prefix/lib/libdip.so.tmp" "$prefix/lib/libdip.so"
-cp "$root/Sources/CBridge/include/dip.h" "$prefix/include/dip.h"
+cp "$root/Sources/CDip/include/dip.h" "$prefix/include/dip.h"
 cat > "$prefix/lib/pkgconfig/dip.pc" <<PC
 prefix=$prefix
 libdir=\${prefix}/lib

@@ -13,19 +13,15 @@ public final class AddNoiseFilter: Filter {
         untouched. sigma 25 is the DIP paper's denoising setting (about 20.2 dB on an 8-bit image).
         Same seed, same noise: --seed pins this filter, otherwise the run's --seed is used.
         """
-    public static let parameters: [ParameterSpec] = [
-        ParameterSpec("sigma", .double(0...255), default: .double(25),
-                      help: "Noise standard deviation on the 0-255 scale"),
-        FilterSeed.spec,
-    ]
+    static let sigma = Parameter<Double>.number("sigma", 0...255, default: 25,
+                                                 help: "Noise standard deviation on the 0-255 scale")
+    public static let parameters: [ParameterSpec] = [sigma.spec, FilterSeed.parameter.spec]
 
     let sigma: Double
     let seed: UInt64?
 
     public init(parameters: ParameterValues) throws {
-        let s = parameters.double("sigma") ?? 25
-        guard s.isFinite, (0...255).contains(s) else { throw DipError.badParameter("--sigma", "must be in 0...255") }
-        sigma = s
+        sigma = parameters.value(Self.sigma)
         seed = FilterSeed.given(parameters)
     }
 

@@ -16,16 +16,13 @@ public final class DownscaleFilter: Filter {
         Output is exactly floor(W/N) x floor(H/N): sides that are not multiples of N are centre-cropped
         to the largest multiple first. This is the forward model of DIP super-resolution.
         """
-    public static let parameters: [ParameterSpec] = [
-        ParameterSpec("factor", .int(2...8), default: .int(4), help: "Downscaling factor N (2-8)"),
-    ]
+    static let factor = Parameter<Int>.int("factor", 2...8, default: 4, help: "Downscaling factor N")
+    public static let parameters: [ParameterSpec] = [factor.spec]
 
     let factor: Int
 
     public init(parameters: ParameterValues) throws {
-        let f = parameters.int("factor") ?? 4
-        guard (2...8).contains(f) else { throw DipError.badParameter("--factor", "\(f) is out of range 2...8") }
-        factor = f
+        factor = parameters.value(Self.factor)
     }
 
     public func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int) {

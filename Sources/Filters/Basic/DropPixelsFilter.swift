@@ -18,23 +18,19 @@ public final class DropPixelsFilter: Filter {
         the mask as 8-bit grey (255 kept, 0 dropped), atomically, format from the extension (PNG
         otherwise); with several images in a stream it holds the last image's mask.
         """
-    public static let parameters: [ParameterSpec] = [
-        ParameterSpec("fraction", .double(0...1), default: .double(0.5),
-                      help: "Probability that each pixel is dropped (set to 0)"),
-        ParameterSpec("mask-out", .string,
-                      help: "Write the mask here (white = kept, black = dropped; format from the extension, default PNG)"),
-        FilterSeed.spec,
-    ]
+    static let fraction = Parameter<Double>.number("fraction", 0...1, default: 0.5,
+                                                    help: "Probability that each pixel is dropped (set to 0)")
+    static let maskOut = OptionalParameter<String>.text("mask-out", defaultNote: "no mask file",
+        help: "Write the mask here (white = kept, black = dropped; format from the extension, default PNG)")
+    public static let parameters: [ParameterSpec] = [fraction.spec, maskOut.spec, FilterSeed.parameter.spec]
 
     let fraction: Double
     let maskOut: String?
     let seed: UInt64?
 
     public init(parameters: ParameterValues) throws {
-        let f = parameters.double("fraction") ?? 0.5
-        guard f.isFinite, (0...1).contains(f) else { throw DipError.badParameter("--fraction", "must be in 0...1") }
-        fraction = f
-        maskOut = parameters.string("mask-out")
+        fraction = parameters.value(Self.fraction)
+        maskOut = parameters.value(Self.maskOut)
         seed = FilterSeed.given(parameters)
     }
 

@@ -14,16 +14,13 @@ public final class JPEGFilter: Filter {
         Encodes with libjpeg-turbo at --quality and decodes again. Grey stays grey; alpha is not
         coded and passes through unchanged; the output keeps the input's sample format.
         """
-    public static let parameters: [ParameterSpec] = [
-        ParameterSpec("quality", .int(1...100), default: .int(75), help: "JPEG quality (1 = worst, 100 = best)"),
-    ]
+    static let quality = Parameter<Int>.int("quality", 1...100, default: 75, help: "JPEG quality (1 = worst, 100 = best)")
+    public static let parameters: [ParameterSpec] = [quality.spec]
 
     let quality: Int
 
     public init(parameters: ParameterValues) throws {
-        let q = parameters.int("quality") ?? 75
-        guard (1...100).contains(q) else { throw DipError.badParameter("--quality", "\(q) is out of range 1...100") }
-        quality = q
+        quality = parameters.value(Self.quality)
     }
 
     public func apply(_ inputs: FilterInputs, context: FilterContext) throws -> Image {

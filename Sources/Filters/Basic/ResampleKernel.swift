@@ -1,9 +1,10 @@
+import FilterAPI
 import Glibc
 
 /// The interpolation kernels `resize` offers. Both are the usual separable ones:
 /// bicubic is Keys' cubic convolution with a = −0.5 (support 2), lanczos3 is sinc windowed by
 /// sinc(x/3) (support 3), as in ImageMagick, Pillow and libvips.
-enum ResampleKernel: String, CaseIterable {
+enum ResampleKernel: String, ParameterChoice {
     case bicubic
     case lanczos3
 

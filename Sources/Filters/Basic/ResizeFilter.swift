@@ -22,13 +22,15 @@ public final class ResizeFilter: Filter {
     /// Largest output side accepted: anything beyond is surely a typo (and would not fit in memory).
     public static let maxSide = 1 << 20
 
-    public static let parameters: [ParameterSpec] = [
-        ParameterSpec("scale", .double(0.0001...10_000), help: "Scale factor for both sides (e.g. 0.5, 2)"),
-        ParameterSpec("width", .int(1...maxSide), help: "Output width in pixels"),
-        ParameterSpec("height", .int(1...maxSide), help: "Output height in pixels"),
-        ParameterSpec("method", .choice(ResampleKernel.allCases.map(\.rawValue)), default: .string("lanczos3"),
-                      help: "Interpolation kernel: lanczos3 (sharp) or bicubic (Keys a=-0.5)"),
-    ]
+    static let scaleParameter = OptionalParameter<Double>.number("scale", 0.0001...10_000,
+        defaultNote: "from --width/--height", help: "Scale factor for both sides (e.g. 0.5, 2)")
+    static let widthParameter = OptionalParameter<Int>.int("width", 1...maxSide,
+        defaultNote: "from --scale, or --height and the aspect ratio", help: "Output width in pixels")
+    static let heightParameter = OptionalParameter<Int>.int("height", 1...maxSide,
+        defaultNote: "from --scale, or --width and the aspect ratio", help: "Output height in pixels")
+    static let method = Parameter<ResampleKernel>.choice("method", default: .lanczos3,
+        help: "Interpolation kernel: lanczos3 (sharp) or bicubic (Keys a=-0.5)")
+    public static let parameters: [ParameterSpec] = [scaleParameter.spec, widthParameter.spec, heightParameter.spec, method.spec]
 
     let scale: Double?
     let width: Int?
@@ -36,19 +38,14 @@ public final class ResizeFilter: Filter {
     let kernel: ResampleKernel
 
     public init(parameters: ParameterValues) throws {
-        scale = parameters.isSet("scale") ? parameters.double("scale") : nil
-        width = parameters.isSet("width") ? parameters.int("width") : nil
-        height = parameters.isSet("height") ? parameters.int("height") : nil
-        let method = parameters.string("method") ?? "lanczos3"
-        guard let kernel = ResampleKernel(rawValue: method) else {
-            throw DipError.badParameter("--method", "'\(method)' is not one of bicubic, lanczos3")
-        }
-        self.kernel = kernel
+        scale = parameters.value(Self.scaleParameter)
+        width = parameters.value(Self.widthParameter)
+        height = parameters.value(Self.heightParameter)
+        kernel = parameters.value(Self.method)
         if let scale {
             guard width == nil, height == nil else {
                 throw DipError.badParameter("--scale", "give either --scale or --width/--height, not both")
             }
-            guard scale.isFinite, scale > 0 else { throw DipError.badParameter("--scale", "must be a positive number") }
         } else if width == nil && height == nil {
             throw DipError.badParameter("resize", "give --scale, --width or --height")
         }

@@ -15,32 +15,47 @@ enum DIPImageTask {
         }
     }
 
+    /// The one path of every DIP filter: pads `colours` (and `guide`) so that `scale` times the
+    /// padded size is a multiple of the net's 2^levels, fits the net at that size through the data
+    /// term `data` makes from the padded planes, and crops the result back to `scale` × the input.
+    static func restore(filter: String, recipe: DIPRecipe, choice: RestorationParameters.Choice,
+                        colours: PlanarImage, scale: Int = 1, guide: PlanarImage? = nil,
+                        inputs: FilterInputs, context: FilterContext,
+                        data: (PlanarImage) -> DataTerm) throws -> PlanarImage {
+        let r = choice.apply(to: recipe).withChannels(colours.channels, guideChannels: guide?.channels ?? 3)
+        // A side L is padded so that scale·L is a multiple of 2^levels and at least the net's
+        // smallest side (twice the multiple for 3×3 kernels; the deepest maps must outlast the pad).
+        let multiple = r.net.sizeMultiple
+        let step = multiple / gcd(multiple, scale)
+        let padded = colours.padded(toMultipleOf: step, atLeast: (max(2 * multiple, r.net.minimumSide) + scale - 1) / scale)
+        let input: NetInput
+        switch r.input {
+        case .noise(let depth): input = .uniformNoise(depth: depth, scale: 0.1)
+        case .meshgrid: input = .meshgrid
+        case .guide:
+            let g = guide?.padded(width: padded.width, height: padded.height) ?? padded
+            input = .image(planar: g.planes, channels: g.channels)
+        }
+        let request = FitRequest(filter: filter, imageName: inputs.imageName, recipe: r,
+                                 width: padded.width * scale, height: padded.height * scale,
+                                 input: input, data: data(padded), seed: choice.seed(context),
+                                 maxSeconds: choice.maxSeconds)
+        let out = try DIPRunner.fit(request, context: context)
+        return PlanarImage(width: request.width, height: request.height, channels: colours.channels, planes: out)
+            .cropped(width: colours.width * scale, height: colours.height * scale)
+    }
+
+    private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+}
+
+extension DIPImageTask {
     /// Fits the net directly to the input image (denoise, deblock): ||f − x̂||².
-    static func fitToTarget(filter: String, recipe: DIPRecipe, overrides: RestorationParameters.Overrides,
+    static func fitToTarget(filter: String, recipe: DIPRecipe, choice: RestorationParameters.Choice,
                             inputs: FilterInputs, context: FilterContext) throws -> Image {
         let image = inputs.image
         try validate(image, name: inputs.imageName, context: context)
-        let colours = PlanarImage(colorsOf: image)
-        let r = recipe.withChannels(colours.channels)
-        let padded = colours.padded(toMultipleOf: r.net.sizeMultiple, atLeast: 2 * r.net.sizeMultiple)
-        let out = try DIPRunner.fit(filter: filter, recipe: r, width: padded.width, height: padded.height,
-                                    input: netInput(r, padded: padded, guide: nil),
-                                    data: .mse(target: padded.planes),
-                                    seed: overrides.seed ?? context.seed, maxSeconds: overrides.maxSeconds,
-                                    context: context, imageName: inputs.imageName)
-        let result = PlanarImage(width: padded.width, height: padded.height, channels: colours.channels, planes: out)
-            .cropped(width: image.width, height: image.height)
+        let result = try restore(filter: filter, recipe: recipe, choice: choice, colours: PlanarImage(colorsOf: image),
+                                 inputs: inputs, context: context) { .mse(target: $0.planes) }
         return result.image(like: image, alpha: PlanarImage.alpha(of: image))
-    }
-
-    /// The net input z for a recipe: noise, meshgrid, or the (padded) guide image.
-    static func netInput(_ recipe: DIPRecipe, padded: PlanarImage, guide: PlanarImage?) -> NetInput {
-        switch recipe.input {
-        case .noise(let depth): return .uniformNoise(depth: depth, scale: 0.1)
-        case .meshgrid: return .meshgrid
-        case .guide:
-            let g = guide ?? padded
-            return .image(planar: g.planes, channels: g.channels)
-        }
     }
 }

@@ -1,8 +1,8 @@
 import DIPEngine
 
 /// Everything one Deep Image Prior fit needs besides the images: the net, its input, and the
-/// optimisation schedule. Presets build these; user parameters override fields.
-struct DIPRecipe {
+/// optimisation schedule. Each filter's `PresetTable` holds these; user parameters override fields.
+struct DIPRecipe: Equatable {
     enum InputKind: Equatable {
         /// Uniform noise U(0,1)·0.1 with this many channels.
         case noise(depth: Int)
@@ -40,13 +40,71 @@ struct DIPRecipe {
         return r
     }
 
+    /// A copy with one field changed (for a preset's variants).
+    func with<V>(_ field: WritableKeyPath<DIPRecipe, V>, _ value: V) -> DIPRecipe {
+        var r = self
+        r[keyPath: field] = value
+        return r
+    }
+
     /// The light net of the `fast` presets: DIP's skip architecture with channels
     /// [16, 32, 64, 128, 128] (the shape of the paper's small real-noise net, with skips of 4 on every
-    /// level), about a tenth of the paper net's cost per step.
+    /// level). At 512² a step takes about 1/6 of the paper net's (README, `dip-bench engine`).
     static func fastNet(upsample: UpsampleMode = .bilinear, skip: Int = 4) -> SkipNetConfig {
         let ch = [16, 32, 64, 128, 128]
         return SkipNetConfig(inputDepth: 32, outputChannels: 3, down: ch, up: ch,
                              skip: Array(repeating: skip, count: 5),
                              upsample: Array(repeating: upsample, count: 5))
+    }
+}
+
+extension DIPRecipe {
+    /// The recipe in words, one phrase per setting, as the filters' help shows it.
+    var phrases: [String] {
+        var p = net.phrases
+        switch input {
+        case .noise(let d): p.append("z noise \(d)")
+        case .meshgrid: p.append("z meshgrid")
+        case .guide: p.append("z = the flash image")
+        }
+        p.append("lr \(Self.number(learningRate))")
+        p.append("\(iterations) steps")
+        p.append(regNoiseStd > 0 ? "reg noise \(Self.fraction(regNoiseStd))" : "no reg noise")
+        if let emaDecay {
+            p.append("EMA \(Self.number(emaDecay))" + (averagingBurnIn ? " after the first quarter" : ""))
+        } else {
+            p.append("no averaging")
+        }
+        if divergenceGuard { p.append("divergence guard") }
+        return p
+    }
+
+    /// "1/30" for the reciprocal of a whole number that has no short decimal, else the decimal
+    /// ("0.05", not "1/20").
+    static func fraction(_ x: Float) -> String {
+        let decimal = number(x), inverse = (1 / Double(x)).rounded()
+        if decimal.count > 5, inverse >= 2, Float(1 / inverse) == x { return "1/\(Int(inverse))" }
+        return decimal
+    }
+
+    /// The shortest decimal that reads back as the same Float ("0.01", "0.99"; "1" for 1.0).
+    static func number(_ x: Float) -> String { x == x.rounded() && abs(x) < 1e7 ? "\(Int(x))" : "\(x)" }
+}
+
+extension SkipNetConfig {
+    /// The net in words: channels, skips, kernels, upsampling.
+    var phrases: [String] {
+        func list(_ v: [Int]) -> String {
+            v.allSatisfy({ $0 == v[0] }) ? "\(v[0])x\(v.count)" : v.map(String.init).joined(separator: ",")
+        }
+        var p = [down == up ? "channels \(list(down))" : "channels down \(list(down)), up \(list(up))"]
+        let sameSkip = skip.allSatisfy { $0 == skip[0] }
+        p.append(sameSkip && skip[0] == 0 ? "no skips" : "skip " + (sameSkip ? "\(skip[0])" : list(skip)))
+        if kernelDown != 3 { p.append("\(kernelDown)x\(kernelDown) down") }
+        if kernelUp != 3 { p.append("\(kernelUp)x\(kernelUp) up") }
+        let modes = upsample.map { $0 == .nearest ? "nearest" : "bilinear" }
+        p.append(modes.allSatisfy({ $0 == modes[0] }) ? modes[0] : modes.joined(separator: ","))
+        if !need1x1Up { p.append("no 1x1 up convs") }
+        return p
     }
 }

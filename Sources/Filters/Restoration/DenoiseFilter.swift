@@ -6,37 +6,46 @@ import FilterAPI
 public final class DenoiseFilter: Filter {
     public static let name = "denoise"
     public static let summary = "Deep Image Prior denoising (Gaussian or real sensor noise)"
-    public static let details = """
-        Fits DIP's skip encoder-decoder to the noisy image (MSE data term) from a fixed noise input,
-        with input perturbation, output averaging (EMA 0.99) and the divergence guard. Presets:
-          paper  the reference notebook (F16, sigma 25): 128 channels x 5 levels, skip 4, z depth 32,
-                 lr 0.01, 3000 steps, reg noise 1/30 (1/20 when --sigma >= 50)
-          fast   channels 16,32,64,128,128, 1200 steps (about 1/6 of the time per step), averaging
-                 from the end of the first quarter of the steps
-        Any image size: sides are reflect-padded to a multiple of 32 and cropped back. Grey and
-        colour; alpha passes through unchanged.
+    public static var details: String {
         """
-    public static let parameters: [ParameterSpec] = [
-        ParameterSpec("sigma", .double(0...255),
-                      help: "Noise level on the 0-255 scale, if known (raises the input perturbation at 50+)"),
-    ] + RestorationParameters.specs(presets: ["fast", "paper"])
+        Fits DIP's skip encoder-decoder to the noisy image (MSE data term) from a fixed noise input,
+        with input perturbation, output averaging and the divergence guard. Any image size: sides
+        are reflect-padded to a multiple of 32 and cropped back. Grey and colour; alpha passes
+        through unchanged.
+
+
+        """ + presets.helpText
+    }
+
+    /// The variant for strong noise: the reference raises the input perturbation at σ = 50.
+    static let strongNoise = "--sigma >= 50"
+    static let presets: PresetTable = {
+        let paper = DIPRecipe(net: SkipNetConfig.paperDenoise(), input: .noise(depth: 32), iterations: 3000,
+                              learningRate: 0.01, regNoiseStd: 1.0 / 30, emaDecay: 0.99, divergenceGuard: true)
+        let fast = DIPRecipe(net: DIPRecipe.fastNet(), input: .noise(depth: 32), iterations: 1200,
+                             learningRate: 0.01, regNoiseStd: 1.0 / 30, emaDecay: 0.99, divergenceGuard: true,
+                             averagingBurnIn: true)
+        return PresetTable(rows: [
+            .init(.fast, fast), .init(.fast, strongNoise, fast.with(\.regNoiseStd, 1.0 / 20)),
+            .init(.paper, paper), .init(.paper, strongNoise, paper.with(\.regNoiseStd, 1.0 / 20)),
+        ])
+    }()
+
+    static let sigma = Parameter<Double>.number("sigma", 0...255, default: 25,
+        help: "Noise level on the 0-255 scale (50 and above raise the input perturbation)")
+    static let common = RestorationParameters(presets: presets)
+    public static let parameters: [ParameterSpec] = [sigma.spec] + common.specs
 
     let recipe: DIPRecipe
-    let overrides: RestorationParameters.Overrides
+    let choice: RestorationParameters.Choice
 
     public init(parameters: ParameterValues) throws {
-        overrides = try RestorationParameters.Overrides(parameters)
-        let sigma = parameters.double("sigma") ?? 25
-        let paper = parameters.string("preset") == "paper"
-        let base = DIPRecipe(net: paper ? SkipNetConfig.paperDenoise() : DIPRecipe.fastNet(),
-                             input: .noise(depth: 32), iterations: paper ? 3000 : 1200,
-                             learningRate: 0.01, regNoiseStd: sigma >= 50 ? 1.0 / 20 : 1.0 / 30,
-                             emaDecay: 0.99, divergenceGuard: true, averagingBurnIn: !paper)
-        recipe = overrides.apply(to: base)
+        choice = Self.common.choice(parameters)
+        recipe = try Self.presets.recipe(choice.preset,
+                                         variant: parameters.value(Self.sigma) >= 50 ? Self.strongNoise : nil)
     }
 
     public func apply(_ inputs: FilterInputs, context: FilterContext) throws -> Image {
-        try DIPImageTask.fitToTarget(filter: Self.name, recipe: recipe, overrides: overrides,
-                                     inputs: inputs, context: context)
+        try DIPImageTask.fitToTarget(filter: Self.name, recipe: recipe, choice: choice, inputs: inputs, context: context)
     }
 }

@@ -1,3 +1,4 @@
+import DIPEngine
 import FilterAPI
 
 /// The colour channels of an image as planes (CHW), the layout the engine trains on, with the
@@ -40,8 +41,8 @@ struct PlanarImage {
     }
 
     /// Reflection padding (PyTorch's ReflectionPad, mirror without repeating the edge) on the right
-    /// and bottom so both sides become multiples of `multiple`. Sides smaller than the pad fall
-    /// back to edge replication where reflection would run out of pixels.
+    /// and bottom so both sides become multiples of `multiple`. Where a side is shorter than its pad
+    /// the mirror keeps bouncing between the edges (`Reflection.index`); a 1-pixel side repeats it.
     /// `atLeast`: the smallest side allowed (the net's deepest level must stay above 1×1 for its
     /// reflection-padded 3×3 convs, so DIP filters ask for 2·2^levels).
     func padded(toMultipleOf multiple: Int, atLeast minimum: Int = 0) -> PlanarImage {
@@ -51,15 +52,8 @@ struct PlanarImage {
 
     func padded(width pw: Int, height ph: Int) -> PlanarImage {
         if pw == width && ph == height { return self }
-        func reflect(_ i: Int, _ n: Int) -> Int {
-            guard n > 1 else { return 0 }
-            let period = 2 * (n - 1)
-            var k = i % period
-            if k >= n { k = period - k }
-            return k
-        }
-        let xs = (0..<pw).map { reflect($0, width) }
-        let ys = (0..<ph).map { reflect($0, height) }
+        let xs = (0..<pw).map { Reflection.index($0, width) }
+        let ys = (0..<ph).map { Reflection.index($0, height) }
         var out = [Float](repeating: 0, count: channels * pw * ph)
         for c in 0..<channels {
             for y in 0..<ph {

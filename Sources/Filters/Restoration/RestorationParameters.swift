@@ -1,46 +1,50 @@
 import FilterAPI
 
-/// Parameters every DIP filter shares: preset, step budget, learning rate, seed, time limit.
-enum RestorationParameters {
-    static func specs(presets: [String], defaultPreset: String = "fast") -> [ParameterSpec] {
-        [
-            ParameterSpec("preset", .choice(presets), default: .string(defaultPreset),
-                          help: "Settings bundle: 'paper' = the DIP reference notebook exactly; 'fast' = a lighter net and schedule"),
-            ParameterSpec("iters", .int(1...1_000_000),
-                          help: "Optimisation steps (default: the preset's)"),
-            ParameterSpec("lr", .double(1e-7...10), help: "Adam learning rate (default: the preset's)"),
-            ParameterSpec("seed", .int(0...Int.max),
-                          help: "Seed for weights, net input and perturbations (default: the run's --seed)"),
-            ParameterSpec("max-seconds", .double(0.001...1e9),
-                          help: "Stop after this many seconds and return the best estimate so far"),
-        ]
+/// The parameters every DIP filter shares — preset, step budget, learning rate, seed, time limit —
+/// declared once per filter from its preset table, so the defaults they show are the table's.
+struct RestorationParameters {
+    let preset = Parameter<Preset>.choice("preset", default: .fast,
+        help: "Settings bundle: 'paper' = the DIP reference notebook exactly; 'fast' = a lighter net and schedule")
+    let iterations: OptionalParameter<Int>
+    let learningRate: OptionalParameter<Double>
+    let seed = OptionalParameter<Int>.int("seed", 0...Int.max, defaultNote: "the run's --seed",
+        help: "Seed for weights, net input and perturbations")
+    let maxSeconds = OptionalParameter<Double>.number("max-seconds", 0.001...1e9, defaultNote: "no limit",
+        help: "Stop after this many seconds and return the best estimate so far")
+
+    init(presets: PresetTable) {
+        iterations = .int("iters", 1...1_000_000, defaultNote: presets.defaultNote(\.iterations) { "\($0)" },
+                          help: "Optimisation steps")
+        learningRate = .number("lr", 1e-7...10, defaultNote: presets.defaultNote(\.learningRate) { DIPRecipe.number($0) },
+                               help: "Adam learning rate")
     }
 
-    /// User overrides of a recipe, read from the shared parameters.
-    struct Overrides {
+    var specs: [ParameterSpec] { [preset.spec, iterations.spec, learningRate.spec, seed.spec, maxSeconds.spec] }
+
+    /// What the user chose, read from the values of these declarations.
+    struct Choice {
+        var preset: Preset
         var iterations: Int?
         var learningRate: Float?
         var seed: UInt64?
         var maxSeconds: Double?
 
-        init(_ p: ParameterValues) throws {
-            iterations = p.isSet("iters") ? p.int("iters") : nil
-            if p.isSet("lr"), let lr = p.double("lr") {
-                guard lr.isFinite, lr > 0 else { throw DipError.badParameter("--lr", "must be a positive number") }
-                learningRate = Float(lr)
-            }
-            if p.isSet("seed"), let s = p.int("seed"), s >= 0 { seed = UInt64(s) }
-            if p.isSet("max-seconds"), let t = p.double("max-seconds") {
-                guard t.isFinite, t > 0 else { throw DipError.badParameter("--max-seconds", "must be a positive number") }
-                maxSeconds = t
-            }
-        }
-
+        /// `recipe` with the user's step count and learning rate.
         func apply(to recipe: DIPRecipe) -> DIPRecipe {
             var r = recipe
             if let iterations { r.iterations = iterations }
             if let learningRate { r.learningRate = learningRate }
             return r
         }
+
+        /// The seed of the fit: the filter's own `--seed`, else the run's.
+        func seed(_ context: FilterContext) -> UInt64 { seed ?? context.seed }
+    }
+
+    /// The user's choices; ranges were checked when the values were set.
+    func choice(_ values: ParameterValues) -> Choice {
+        Choice(preset: values.value(preset), iterations: values.value(iterations),
+               learningRate: values.value(learningRate).map { Float($0) },
+               seed: values.value(seed).map { UInt64($0) }, maxSeconds: values.value(maxSeconds))
     }
 }

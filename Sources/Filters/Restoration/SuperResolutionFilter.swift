@@ -6,35 +6,42 @@ import FilterAPI
 public final class SuperResolutionFilter: Filter {
     public static let name = "sr"
     public static let summary = "Deep Image Prior super-resolution by an integer factor (2-8)"
-    public static let details = """
-        Output is --scale times the input on each side. The net's output, downsampled by DIP's
-        Lanczos2 kernel, is fitted to the input. Presets:
-          paper  the reference notebook: 128 channels x 5 levels, skip 4, z depth 32, bilinear,
-                 lr 0.01, 2000 steps and reg noise 0.03 (x4 and below), 4000 and 0.05 (x5 to x8)
-          fast   channels 16,32,64,128,128, 2500 steps (4000 above x4); the light net needs more
-                 steps than the paper's (Set5 bird x4: 29.38 dB at 1000, 31.33 at 2500; bicubic 30.56)
-        The input is reflect-padded so the output side is a multiple of 32, then cropped back.
-        Alpha is upscaled with the lanczos3 resampler.
+    public static var details: String {
         """
-    public static let parameters: [ParameterSpec] = [
-        ParameterSpec("scale", .int(2...8), default: .int(4), help: "Upscaling factor"),
-    ] + RestorationParameters.specs(presets: ["fast", "paper"])
+        Output is --scale times the input on each side. The net's output, downsampled by DIP's
+        Lanczos2 kernel, is fitted to the input. The input is reflect-padded so the output side is
+        a multiple of 32, then cropped back. Alpha is upscaled with the lanczos3 resampler.
+        The light net of the fast preset needs more steps than the paper's (Set5 bird x4: 29.38 dB
+        at 1000 steps, 31.33 at 2500; bicubic 30.56).
+
+
+        """ + presets.helpText
+    }
+
+    /// The variant for large factors: the reference runs longer with more input perturbation.
+    static let largeFactor = "x5-x8"
+    static let presets: PresetTable = {
+        let paper = DIPRecipe(net: SkipNetConfig.paperSuperResolution(), input: .noise(depth: 32), iterations: 2000,
+                              learningRate: 0.01, regNoiseStd: 0.03, emaDecay: nil, divergenceGuard: false)
+        let fast = paper.with(\.net, DIPRecipe.fastNet()).with(\.iterations, 2500)
+        return PresetTable(rows: [
+            .init(.fast, fast), .init(.fast, largeFactor, fast.with(\.iterations, 4000).with(\.regNoiseStd, 0.05)),
+            .init(.paper, paper), .init(.paper, largeFactor, paper.with(\.iterations, 4000).with(\.regNoiseStd, 0.05)),
+        ])
+    }()
+
+    static let scale = Parameter<Int>.int("scale", 2...8, default: 4, help: "Upscaling factor")
+    static let common = RestorationParameters(presets: presets)
+    public static let parameters: [ParameterSpec] = [scale.spec] + common.specs
 
     let factor: Int
     let recipe: DIPRecipe
-    let overrides: RestorationParameters.Overrides
+    let choice: RestorationParameters.Choice
 
     public init(parameters: ParameterValues) throws {
-        factor = parameters.int("scale") ?? 4
-        guard (2...8).contains(factor) else { throw DipError.badParameter("--scale", "must be 2...8") }
-        overrides = try RestorationParameters.Overrides(parameters)
-        let paper = parameters.string("preset") == "paper"
-        let big = factor > 4
-        let base = DIPRecipe(net: paper ? SkipNetConfig.paperSuperResolution() : DIPRecipe.fastNet(),
-                             input: .noise(depth: 32),
-                             iterations: paper ? (big ? 4000 : 2000) : (big ? 4000 : 2500),
-                             learningRate: 0.01, regNoiseStd: big ? 0.05 : 0.03, emaDecay: nil, divergenceGuard: false)
-        recipe = overrides.apply(to: base)
+        factor = parameters.value(Self.scale)
+        choice = Self.common.choice(parameters)
+        recipe = try Self.presets.recipe(choice.preset, variant: factor > 4 ? Self.largeFactor : nil)
     }
 
     public func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int) {
@@ -50,32 +57,22 @@ public final class SuperResolutionFilter: Filter {
         guard ow * oh <= context.maxPixels else {
             throw DipError.noMemory("\(inputs.imageName): a \(factor)x result of \(image.width)x\(image.height) exceeds --max-pixels \(context.maxPixels)")
         }
-        let colours = PlanarImage(colorsOf: image)
-        let r = recipe.withChannels(colours.channels)
-        // Low-resolution side L is padded so that factor·L is a multiple of the net's 2^levels.
-        let multiple = r.net.sizeMultiple
-        let step = multiple / gcd(multiple, factor)
-        let lowRes = colours.padded(toMultipleOf: step, atLeast: (2 * multiple + factor - 1) / factor)
-        let hw = lowRes.width * factor, hh = lowRes.height * factor
-        let out = try DIPRunner.fit(filter: Self.name, recipe: r, width: hw, height: hh,
-                                    input: DIPImageTask.netInput(r, padded: lowRes, guide: nil),
-                                    data: .downsampledMSE(target: lowRes.planes, factor: factor),
-                                    seed: overrides.seed ?? context.seed, maxSeconds: overrides.maxSeconds,
-                                    context: context, imageName: inputs.imageName)
-        let result = PlanarImage(width: hw, height: hh, channels: colours.channels, planes: out)
-            .cropped(width: ow, height: oh)
+        let factor = self.factor
+        let result = try DIPImageTask.restore(filter: Self.name, recipe: recipe, choice: choice,
+                                              colours: PlanarImage(colorsOf: image), scale: factor,
+                                              inputs: inputs, context: context) {
+            .downsampledMSE(target: $0.planes, factor: factor)
+        }
         var alpha: [Float]? = nil
         if image.hasAlpha {
             let alphaImage = Image(width: image.width, height: image.height, channels: 1, format: image.format,
                                    pixels: PlanarImage.alpha(of: image) ?? [])
             var values = ParameterValues(specs: ResizeFilter.parameters)
-            try values.set("width", text: String(ow))
-            try values.set("height", text: String(oh))
+            try values.set(ResizeFilter.widthParameter.name, text: String(ow))
+            try values.set(ResizeFilter.heightParameter.name, text: String(oh))
             alpha = try ResizeFilter(parameters: values)
                 .apply(FilterInputs(image: alphaImage, imageName: inputs.imageName), context: context).pixels
         }
         return result.image(like: image, alpha: alpha)
     }
-
-    private func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
 }

@@ -1,0 +1,88 @@
+import FilterAPI
+@testable import Filters
+import DIPEngine
+import XCTest
+
+/// The single-source rules of parameters and presets: declared defaults are valid values, every
+/// parameter says what its absence means, each filter runs the preset-table row its help shows,
+/// and the paper rows are the reference notebook's settings.
+final class DeclarationTests: XCTestCase {
+    func testEveryDefaultIsAValidValueOrSaidInWords() throws {
+        for type in StandardFilters.registry.types {
+            for spec in type.parameters {
+                if case .image = spec.kind { continue }   // a second image: given or the filter refuses
+                if let d = spec.defaultValue {
+                    XCTAssertEqual(try spec.parse(d.description), d, "\(type.name) --\(spec.name) default \(d)")
+                } else {
+                    XCTAssertNotNil(spec.defaultNote, "\(type.name) --\(spec.name) has neither a default nor a note")
+                }
+            }
+        }
+    }
+
+    func testHelpShowsEveryPresetRow() throws {
+        let tables: [(any Filter.Type, PresetTable)] = [
+            (DenoiseFilter.self, DenoiseFilter.presets), (DeblockFilter.self, DeblockFilter.presets),
+            (SuperResolutionFilter.self, SuperResolutionFilter.presets), (InpaintFilter.self, InpaintFilter.presets),
+            (FlashFilter.self, FlashFilter.presets),
+        ]
+        for (type, table) in tables {
+            let help = type.details.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            for row in table.rows {
+                XCTAssertTrue(help.contains("\(row.recipe.iterations) steps"), "\(type.name): \(row.preset) \(row.variant ?? "") steps")
+                XCTAssertTrue(help.contains(row.variant.map { "\(row.preset.rawValue), \($0)" } ?? row.preset.rawValue),
+                              "\(type.name): no line for \(row.preset) \(row.variant ?? "")")
+            }
+            let iters = try XCTUnwrap(type.parameters.first { $0.name == "iters" }?.defaultNote)
+            for row in table.rows { XCTAssertTrue(iters.contains("\(row.recipe.iterations)"), "\(type.name) --iters note: \(iters)") }
+        }
+    }
+
+    /// The recipe a configured filter holds is the table's row for its preset and variant, with
+    /// the user's --iters / --lr applied.
+    func testFiltersRunTheirTableRow() throws {
+        func values(_ type: any Filter.Type, _ pairs: [(String, String)]) throws -> ParameterValues {
+            var v = ParameterValues(specs: type.parameters)
+            for (k, x) in pairs { try v.set(k, text: x) }
+            return v
+        }
+        for preset in Preset.allCases {
+            let p = ("preset", preset.rawValue)
+            XCTAssertEqual(try DenoiseFilter(parameters: values(DenoiseFilter.self, [p])).recipe,
+                           try DenoiseFilter.presets.recipe(preset))
+            XCTAssertEqual(try DenoiseFilter(parameters: values(DenoiseFilter.self, [p, ("sigma", "50")])).recipe,
+                           try DenoiseFilter.presets.recipe(preset, variant: DenoiseFilter.strongNoise))
+            XCTAssertEqual(try SuperResolutionFilter(parameters: values(SuperResolutionFilter.self, [p, ("scale", "8")])).recipe,
+                           try SuperResolutionFilter.presets.recipe(preset, variant: SuperResolutionFilter.largeFactor))
+            XCTAssertEqual(try DeblockFilter(parameters: values(DeblockFilter.self, [p])).recipe,
+                           try DeblockFilter.presets.recipe(preset))
+            let denoise = try DenoiseFilter(parameters: values(DenoiseFilter.self, [p, ("iters", "7"), ("lr", "0.5")]))
+            let applied = denoise.choice.apply(to: denoise.recipe)
+            XCTAssertEqual([applied.iterations], [7])
+            XCTAssertEqual(applied.learningRate, 0.5)
+        }
+        XCTAssertNotEqual(try DenoiseFilter.presets.recipe(.fast), try DenoiseFilter.presets.recipe(.fast, variant: DenoiseFilter.strongNoise))
+        XCTAssertEqual(InpaintFilter.CaseChoice.allCases.compactMap(\.forced), MaskAnalysis.Case.allCases)
+    }
+
+    /// The paper rows are DIP-REFERENCE's per-task table (steps, learning rate, perturbation).
+    func testPaperRowsAreTheReference() throws {
+        func check(_ r: DIPRecipe, _ steps: Int, _ lr: Float, _ noise: Float, file: StaticString = #filePath, line: UInt = #line) {
+            XCTAssertEqual(r.iterations, steps, file: file, line: line)
+            XCTAssertEqual(r.learningRate, lr, file: file, line: line)
+            XCTAssertEqual(r.regNoiseStd, noise, accuracy: 1e-7, file: file, line: line)
+        }
+        check(try DenoiseFilter.presets.recipe(.paper), 3000, 0.01, 1.0 / 30)
+        check(try DenoiseFilter.presets.recipe(.paper, variant: DenoiseFilter.strongNoise), 3000, 0.01, 1.0 / 20)
+        XCTAssertEqual(try DenoiseFilter.presets.recipe(.paper).emaDecay, 0.99)
+        check(try SuperResolutionFilter.presets.recipe(.paper), 2000, 0.01, 0.03)
+        check(try SuperResolutionFilter.presets.recipe(.paper, variant: SuperResolutionFilter.largeFactor), 4000, 0.01, 0.05)
+        check(try InpaintFilter.presets.recipe(.paper, variant: "pixels"), 11000, 0.001, 0.03)
+        check(try InpaintFilter.presets.recipe(.paper, variant: "text"), 6001, 0.01, 0.03)
+        check(try InpaintFilter.presets.recipe(.paper, variant: "holes"), 5001, 0.01, 0.03)
+        check(try InpaintFilter.presets.recipe(.paper, variant: "region"), 3001, 0.01, 0)
+        check(try FlashFilter.presets.recipe(.paper), 601, 0.1, 0)
+        check(try DeblockFilter.presets.recipe(.paper), 2400, 0.01, 1.0 / 30)
+        XCTAssertEqual(try DenoiseFilter.presets.recipe(.paper).net, SkipNetConfig.paperDenoise())
+    }
+}
