@@ -26,23 +26,21 @@ gimp_tests() {
     }
     gimp_case in.png copy.png '(plug-in-dip-run RUN-NONINTERACTIVE img drw "copy")'
     gimp_case in.png bad.png '(plug-in-dip-run RUN-NONINTERACTIVE img drw "no-such-filter --x 1")'
-    has resize && gimp_case in.png resize.png '(plug-in-dip-run RUN-NONINTERACTIVE img drw "resize --scale 2")'
+    gimp_case in.png resize.png '(plug-in-dip-run RUN-NONINTERACTIVE img drw "resize --scale 2")'
     local over=$SHORT_RUN
-    has denoise && gimp_case big.png denoise.png "(plug-in-dip-denoise RUN-NONINTERACTIVE img drw $("$WORK/scm_args" denoise $over))"
-    has inpaint && gimp_case large.png inpaint.png "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 40 40 24 24) (plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"
-    has inpaint && gimp_case big.png inpaint-nosel.png "(plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"
-    has sr && gimp_case big.png sr.png "(plug-in-dip-sr RUN-NONINTERACTIVE img drw $("$WORK/scm_args" sr $over))"
+    gimp_case big.png denoise.png "(plug-in-dip-denoise RUN-NONINTERACTIVE img drw $("$WORK/scm_args" denoise $over))"
+    gimp_case large.png inpaint.png "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 40 40 24 24) (plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"
+    gimp_case big.png inpaint-nosel.png "(plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"
+    gimp_case big.png sr.png "(plug-in-dip-sr RUN-NONINTERACTIVE img drw $("$WORK/scm_args" sr $over))"
     # Last values: a seeded run stores its settings; RUN-WITH-LAST-VALS on a fresh copy, given other
     # arguments (seed 6), must ignore them and reuse the stored ones, so the pixels are those of the
     # seed-5 run. The seed-6 run afterwards shows that the arguments would have made a difference.
-    if has denoise; then
-        gimp_case big.png last-5.png "(plug-in-dip-denoise RUN-NONINTERACTIVE img drw $("$WORK/scm_args" denoise $over seed=5))"
-        gimp_case big.png last-vals.png "(plug-in-dip-denoise RUN-WITH-LAST-VALS img drw $("$WORK/scm_args" denoise $over seed=6))"
-        gimp_case big.png last-6.png "(plug-in-dip-denoise RUN-NONINTERACTIVE img drw $("$WORK/scm_args" denoise $over seed=6))"
-    fi
+    gimp_case big.png last-5.png "(plug-in-dip-denoise RUN-NONINTERACTIVE img drw $("$WORK/scm_args" denoise $over seed=5))"
+    gimp_case big.png last-vals.png "(plug-in-dip-denoise RUN-WITH-LAST-VALS img drw $("$WORK/scm_args" denoise $over seed=6))"
+    gimp_case big.png last-6.png "(plug-in-dip-denoise RUN-NONINTERACTIVE img drw $("$WORK/scm_args" denoise $over seed=6))"
     local f
     for f in denoise inpaint sr; do  # report each named procedure's argument count
-        has $f && batch+=(-b "(gimp-message (string-append \"DIPNARGS $f \" (number->string (nth 6 (gimp-procedural-db-proc-info \"plug-in-dip-$f\")))))")
+        batch+=(-b "(gimp-message (string-append \"DIPNARGS $f \" (number->string (nth 6 (gimp-procedural-db-proc-info \"plug-in-dip-$f\")))))")
     done
     (cd "$G" && GIMP2_DIRECTORY="$PROFILE" timeout 300 gimp-console -i -d -f "${batch[@]}" -b '(gimp-quit 0)' \
         > "$G/gimp.log" 2>&1)
@@ -59,60 +57,46 @@ gimp_tests() {
     else
         fail "GIMP: an unknown filter fails the procedure with dip's message"; show "$log"
     fi
-    if has resize; then
-        dip-pipe --quiet --input "$G/in.png" --output "$G/resize-ref.png" resize --scale 2 2> "$G/ref.err"
-        local size psnr
-        size=$(identify -format '%wx%h' "$G/resize.png" 2>/dev/null)
-        psnr=$(compare -metric PSNR "$G/resize.png" "$G/resize-ref.png" null: 2>&1)
-        if [ "$size" = 64x48 ] && awk -v p="$psnr" 'BEGIN { exit !(p == "inf" || p + 0 > 45) }'; then
-            pass "GIMP: plug-in-dip-run \"resize --scale 2\" scales the image to 64x48, as dip-pipe does (PSNR $psnr)"
-        else
-            fail "GIMP: plug-in-dip-run \"resize --scale 2\" (size '$size', PSNR vs dip-pipe '$psnr')"; show "$log"
-        fi
+    dip-pipe --quiet --input "$G/in.png" --output "$G/resize-ref.png" resize --scale 2 2> "$G/ref.err"
+    local size psnr
+    size=$(identify -format '%wx%h' "$G/resize.png" 2>/dev/null)
+    psnr=$(compare -metric PSNR "$G/resize.png" "$G/resize-ref.png" null: 2>&1)
+    if [ "$size" = 64x48 ] && awk -v p="$psnr" 'BEGIN { exit !(p == "inf" || p + 0 > 45) }'; then
+        pass "GIMP: plug-in-dip-run \"resize --scale 2\" scales the image to 64x48, as dip-pipe does (PSNR $psnr)"
     else
-        skip "GIMP: resize through the plug-in: filter resize is not registered yet"
+        fail "GIMP: plug-in-dip-run \"resize --scale 2\" (size '$size', PSNR vs dip-pipe '$psnr')"; show "$log"
     fi
     for f in denoise inpaint sr; do
-        has $f || continue
         local want got
         want=$((3 + $("$WORK/scm_args" $f | wc -w)))
         got=$(sed -n "s/.*DIPNARGS $f \([0-9]*\).*/\1/p" "$log" | head -1)
         check "GIMP: plug-in-dip-$f mirrors the filter's parameters ($got arguments, 3 + its $((want - 3)) non-image parameters)" \
             [ "$got" = "$want" ]
     done
-    if has denoise; then
-        check "GIMP: plug-in-dip-denoise writes a 64x64 result" \
-            [ "$(identify -format '%wx%h' "$G/denoise.png" 2>/dev/null)" = 64x64 ]
-    else
-        skip "GIMP: plug-in-dip-denoise: filter denoise is not registered yet"
-    fi
-    if has denoise; then
-        local same differ
-        same=$(compare -metric AE "$G/last-5.png" "$G/last-vals.png" null: 2>&1)
-        differ=$(compare -metric AE "$G/last-5.png" "$G/last-6.png" null: 2>&1)
-        check "GIMP: plug-in-dip-denoise RUN-WITH-LAST-VALS repeats the last run's settings (pixels differing from it: $same)" \
-            [ "$same" = 0 ]
-        check "GIMP: ... and not the arguments it was given (a run with those differs in $differ pixels)" \
-            awk -v n="$differ" 'BEGIN { exit !(n ~ /^[0-9]+$/ && n > 0) }'
-    else
-        skip "GIMP: plug-in-dip-denoise RUN-WITH-LAST-VALS: filter denoise is not registered yet"
-    fi
-    if has inpaint; then
-        local outside
-        outside=$(compare -metric AE -extract 32x32+0+0 "$G/large.png" "$G/inpaint.png" null: 2>&1)
-        check "GIMP: plug-in-dip-inpaint fills the selection (128x128 result; pixels changed in a corner outside it: $outside)" \
-            [ "$(identify -format '%wx%h' "$G/inpaint.png" 2>/dev/null)" = 128x128 ]
-        check "GIMP: plug-in-dip-inpaint without a selection fails with a message" \
-            bash -c "[ ! -f '$G/inpaint-nosel.png' ] && grep -q 'nothing is selected' '$log'"
-    else
-        skip "GIMP: plug-in-dip-inpaint: filter inpaint is not registered yet"
-    fi
-    if has sr; then
-        local w
-        w=$(identify -format '%w' "$G/sr.png" 2>/dev/null)
-        check "GIMP: plug-in-dip-sr enlarges the image (width ${w:-none})" [ "${w:-0}" -gt 64 ]
-    else
-        skip "GIMP: plug-in-dip-sr: filter sr is not registered yet"
-    fi
+    local dsize dchanged
+    dsize=$(identify -format '%wx%h' "$G/denoise.png" 2>/dev/null)
+    dchanged=$(compare -metric AE "$G/big.png" "$G/denoise.png" null: 2>&1)
+    check "GIMP: plug-in-dip-denoise writes a 64x64 result that differs from its input (${dsize:-no} result, $dchanged pixels changed)" \
+        awk -v s="$dsize" -v n="$dchanged" 'BEGIN { exit !(s == "64x64" && n ~ /^[0-9]+$/ && n > 0) }'
+    local same differ
+    same=$(compare -metric AE "$G/last-5.png" "$G/last-vals.png" null: 2>&1)
+    differ=$(compare -metric AE "$G/last-5.png" "$G/last-6.png" null: 2>&1)
+    check "GIMP: plug-in-dip-denoise RUN-WITH-LAST-VALS repeats the last run's settings (pixels differing from it: $same)" \
+        [ "$same" = 0 ]
+    check "GIMP: ... and not the arguments it was given (a run with those differs in $differ pixels)" \
+        awk -v n="$differ" 'BEGIN { exit !(n ~ /^[0-9]+$/ && n > 0) }'
+    # The selection is the 24x24 square at 40,40: the result differs from the input inside it and
+    # nowhere in the 32x32 corner at 0,0, outside it.
+    local isize inside outside
+    isize=$(identify -format '%wx%h' "$G/inpaint.png" 2>/dev/null)
+    inside=$(compare -metric AE -extract 24x24+40+40 "$G/large.png" "$G/inpaint.png" null: 2>&1)
+    outside=$(compare -metric AE -extract 32x32+0+0 "$G/large.png" "$G/inpaint.png" null: 2>&1)
+    check "GIMP: plug-in-dip-inpaint fills the selection (${isize:-no} result, want 128x128; pixels changed inside it: $inside, in a corner outside it: $outside)" \
+        awk -v s="$isize" -v i="$inside" -v o="$outside" 'BEGIN { exit !(s == "128x128" && i ~ /^[0-9]+$/ && i > 0 && o == "0") }'
+    check "GIMP: plug-in-dip-inpaint without a selection fails with a message" \
+        bash -c "[ ! -f '$G/inpaint-nosel.png' ] && grep -q 'nothing is selected' '$log'"
+    local w
+    w=$(identify -format '%w' "$G/sr.png" 2>/dev/null)
+    check "GIMP: plug-in-dip-sr enlarges the image (width ${w:-none})" [ "${w:-0}" -gt 64 ]
 }
 gimp_tests

@@ -32,44 +32,31 @@ imagemagick_tests() {
     else
         check "ImageMagick: -process \"dip\" without a filter explains the syntax" grep -q "no filter given" "$M/empty.err"
     fi
-    if has resize; then
-        convert "$in" -process "dip resize --scale 2" "$M/resize.png" 2> "$M/resize.err"
-        dip-pipe --quiet --input "$in" --output "$M/resize-ref.png" resize --scale 2 2> /dev/null
-        local size psnr
-        size=$(identify -format '%wx%h' "$M/resize.png" 2>/dev/null)
-        psnr=$(compare -metric PSNR "$M/resize.png" "$M/resize-ref.png" null: 2>&1)
-        if [ "$size" = 64x48 ] && awk -v p="$psnr" 'BEGIN { exit !(p == "inf" || p + 0 > 45) }'; then
-            pass "ImageMagick: -process \"dip resize --scale 2\" gives 64x48, as dip-pipe does (PSNR $psnr)"
-        else
-            fail "ImageMagick: -process \"dip resize --scale 2\" (size '$size', PSNR vs dip-pipe '$psnr')"; show "$M/resize.err"
-        fi
-        convert "$in" "$in" -process "dip=resize --scale 0.5 ! copy" "$M/pair-%d.png" 2> "$M/pair.err"
-        check "ImageMagick: \"dip=CHAIN\" form, every image of the list is filtered" \
-            [ "$(identify -format '%wx%h ' "$M/pair-0.png" "$M/pair-1.png" 2>/dev/null)" = "16x12 16x12 " ]
+    convert "$in" -process "dip resize --scale 2" "$M/resize.png" 2> "$M/resize.err"
+    dip-pipe --quiet --input "$in" --output "$M/resize-ref.png" resize --scale 2 2> /dev/null
+    local size psnr
+    size=$(identify -format '%wx%h' "$M/resize.png" 2>/dev/null)
+    psnr=$(compare -metric PSNR "$M/resize.png" "$M/resize-ref.png" null: 2>&1)
+    if [ "$size" = 64x48 ] && awk -v p="$psnr" 'BEGIN { exit !(p == "inf" || p + 0 > 45) }'; then
+        pass "ImageMagick: -process \"dip resize --scale 2\" gives 64x48, as dip-pipe does (PSNR $psnr)"
     else
-        skip "ImageMagick: -process with resize: filter resize is not registered yet"
+        fail "ImageMagick: -process \"dip resize --scale 2\" (size '$size', PSNR vs dip-pipe '$psnr')"; show "$M/resize.err"
     fi
-    if has add-noise; then
-        convert "$in" -process "dip add-noise --sigma 25 --seed 4" "$M/noise1.png" 2> /dev/null
-        convert "$in" -process "dip add-noise --sigma 25 --seed 4" "$M/noise2.png" 2> /dev/null
-        local psnr
-        psnr=$(compare -metric PSNR "$in" "$M/noise1.png" null: 2>&1)
-        check "ImageMagick: -process \"dip add-noise --sigma 25 --seed 4\" adds repeatable noise (PSNR $psnr)" \
-            bash -c "[ \"\$(compare -metric AE '$M/noise1.png' '$M/noise2.png' null: 2>&1)\" = 0 ] &&
-                     awk -v p='$psnr' 'BEGIN { exit !(p + 0 > 15 && p + 0 < 30) }'"
-    else
-        skip "ImageMagick: -process with add-noise: filter add-noise is not registered yet"
-    fi
-    if has inpaint; then
-        # inpaint's networks downsample 5 times: use a 128x128 image with a 16x16 hole.
-        convert -size 128x128 -seed 2 plasma:fractal -depth 8 "PNG24:$M/large.png"
-        convert -size 128x128 xc:white -fill black -draw 'rectangle 40,40 55,55' -depth 8 "PNG8:$M/mask.png"
-        convert "$M/large.png" "$M/mask.png" -process "dip inpaint --mask input2 $("$WORK/scm_args" --cli inpaint $SHORT_RUN)" "$M/inpaint.png" 2> "$M/inpaint.err"
-        check "ImageMagick: -process inpaint takes the mask as the next image (one 128x128 result)" \
-            [ "$(identify -format '%wx%h' "$M/inpaint.png" 2>/dev/null)" = 128x128 ]
-    else
-        skip "ImageMagick: -process inpaint with a mask image: filter inpaint is not registered yet"
-    fi
+    convert "$in" "$in" -process "dip=resize --scale 0.5 ! copy" "$M/pair-%d.png" 2> "$M/pair.err"
+    check "ImageMagick: \"dip=CHAIN\" form, every image of the list is filtered" \
+        [ "$(identify -format '%wx%h ' "$M/pair-0.png" "$M/pair-1.png" 2>/dev/null)" = "16x12 16x12 " ]
+    convert "$in" -process "dip add-noise --sigma 25 --seed 4" "$M/noise1.png" 2> /dev/null
+    convert "$in" -process "dip add-noise --sigma 25 --seed 4" "$M/noise2.png" 2> /dev/null
+    psnr=$(compare -metric PSNR "$in" "$M/noise1.png" null: 2>&1)
+    check "ImageMagick: -process \"dip add-noise --sigma 25 --seed 4\" adds repeatable noise (PSNR $psnr)" \
+        bash -c "[ \"\$(compare -metric AE '$M/noise1.png' '$M/noise2.png' null: 2>&1)\" = 0 ] &&
+                 awk -v p='$psnr' 'BEGIN { exit !(p + 0 > 15 && p + 0 < 30) }'"
+    # inpaint's networks downsample 5 times: use a 128x128 image with a 16x16 hole.
+    convert -size 128x128 -seed 2 plasma:fractal -depth 8 "PNG24:$M/large.png"
+    convert -size 128x128 xc:white -fill black -draw 'rectangle 40,40 55,55' -depth 8 "PNG8:$M/mask.png"
+    convert "$M/large.png" "$M/mask.png" -process "dip inpaint --mask input2 $("$WORK/scm_args" --cli inpaint $SHORT_RUN)" "$M/inpaint.png" 2> "$M/inpaint.err"
+    check "ImageMagick: -process inpaint takes the mask as the next image (one 128x128 result)" \
+        [ "$(identify -format '%wx%h' "$M/inpaint.png" 2>/dev/null)" = 128x128 ]
 
     # Delegates: convert dipNAME:in.png runs dip-pipe (from PATH), found through MAGICK_CONFIGURE_PATH.
     export MAGICK_CONFIGURE_PATH=$ROOT/examples/imagemagick
@@ -84,15 +71,10 @@ imagemagick_tests() {
     else
         check "ImageMagick delegate: a missing input fails with dip-pipe's message" grep -q "dip-pipe: .*missing.png" "$M/dmissing.err"
     fi
-    if has add-noise; then
-        convert "dipnoise:$in" "$M/dnoise.png" 2> "$M/dnoise.err"
-        local psnr
-        psnr=$(compare -metric PSNR "$in" "$M/dnoise.png" null: 2>&1)
-        check "ImageMagick delegate: dipnoise:in.png adds sigma-25 noise (PSNR $psnr)" \
-            awk -v p="$psnr" 'BEGIN { exit !(p + 0 > 15 && p + 0 < 30) }'
-    else
-        skip "ImageMagick delegate dipnoise: filter add-noise is not registered yet"
-    fi
+    convert "dipnoise:$in" "$M/dnoise.png" 2> "$M/dnoise.err"
+    psnr=$(compare -metric PSNR "$in" "$M/dnoise.png" null: 2>&1)
+    check "ImageMagick delegate: dipnoise:in.png adds sigma-25 noise (PSNR $psnr)" \
+        awk -v p="$psnr" 'BEGIN { exit !(p + 0 > 15 && p + 0 < 30) }'
     restoration_delegates
 }
 
@@ -106,7 +88,6 @@ restoration_delegates() {
     cp "$ROOT/examples/imagemagick/delegates.xml" "$D/delegates.xml"
     local ready=()
     for name in denoise sr inpaint; do
-        if ! has $name; then skip "ImageMagick delegate dip$name: filter $name is not registered yet"; continue; fi
         short=$("$WORK/scm_args" --cli $name $SHORT_RUN)
         sed -i "/decode=\"dip$name\"/ s|\"/>|$short\"/>|" "$D/delegates.xml"
         # Without short options the run would take minutes: fail instead of running it.
