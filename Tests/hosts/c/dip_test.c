@@ -242,6 +242,17 @@ static void test_copy_conversions(void) {
     CHECK(dip_filter_set(f, "seed", "7") == DIP_OK && strcmp(dip_filter_errmsg(f), "not an error") == 0,
           "seed 7 on a chain with no seed parameter");
     CHECK(dip_filter_set(f, "seed", "-1") == DIP_BADPARAM, "seed -1: \"%s\"", dip_filter_errmsg(f));
+    /* One blank rule for every parameter: spaces and tabs around a value are ignored, a line break
+    ** is not, whether the run's seed (copy declares none) or a filter's own --seed takes it. */
+    {
+        dip_filter *d = NULL;
+        int ok = dip_filter_new("denoise --iters 1", &d) == DIP_OK;
+        CHECK(ok && dip_filter_set(f, "seed", " 5\t") == DIP_OK && dip_filter_set(d, "seed", " 5\t") == DIP_OK,
+              "seed \" 5\\t\" accepted on copy and on denoise");
+        CHECK(ok && dip_filter_set(f, "seed", "5\n") == DIP_BADPARAM && dip_filter_set(d, "seed", "5\n") == DIP_BADPARAM,
+              "seed \"5\\n\" refused on copy and on denoise: \"%s\"", dip_filter_errmsg(f));
+        dip_filter_free(d);
+    }
     CHECK(dip_filter_set(f, "bogus", "1") == DIP_BADPARAM && contains(dip_filter_errmsg(f), "bogus"),
           "unknown parameter: \"%s\"", dip_filter_errmsg(f));
     CHECK(dip_filter_set(f, "2.seed", "1") == DIP_BADPARAM && contains(dip_filter_errmsg(f), "stage 2"),
