@@ -18,21 +18,30 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries (Debian -dev packages): headers + link flags only.
+        // System libraries (Debian -dev packages): headers + link flags only (pkg-config).
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTIFF", path: "Sources/CTIFF", pkgConfig: "libtiff-4",
                        providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
                        providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // The codecs' C side: whole-image decode/encode over memory buffers, in C because libpng and
+        // libjpeg report errors by longjmp (which must not skip Swift frames) and libtiff's messages
+        // need per-handle handlers. Each include/ header declares only what FilterAPI calls.
+        .target(name: "CPNGCodec", dependencies: ["CPNG"], path: "Sources/CPNGCodec"),
+        .target(name: "CTIFFCodec", dependencies: ["CTIFF"], path: "Sources/CTIFFCodec"),
+        .target(name: "CJPEGCodec", dependencies: ["CJPEG"], path: "Sources/CJPEGCodec"),
         // OpenBLAS is loaded with dlopen so that its kernel choice (OPENBLAS_CORETYPE) can be made
         // before its constructor runs; see Sources/COpenBLAS/blas_loader.c.
         .target(name: "COpenBLAS", path: "Sources/COpenBLAS",
                 linkerSettings: [.linkedLibrary("dl")]),
+        // The engine's fork-join pool for its non-GEMM loops (no allocation per call); see
+        // Sources/CParallel/include/dip_parallel.h.
+        .target(name: "CParallel", path: "Sources/CParallel"),
 
-        .target(name: "FilterAPI", dependencies: ["CPNG", "CTIFF", "CJPEG"],
+        .target(name: "FilterAPI", dependencies: ["CPNGCodec", "CTIFFCodec", "CJPEGCodec"],
                 swiftSettings: optimise),
-        .target(name: "DIPEngine", dependencies: ["COpenBLAS"], swiftSettings: optimise),
+        .target(name: "DIPEngine", dependencies: ["COpenBLAS", "CParallel"], swiftSettings: optimise),
         .target(name: "Filters", dependencies: ["FilterAPI", "DIPEngine"], swiftSettings: optimise),
         .executableTarget(name: "dip-pipe", dependencies: [
             "FilterAPI", "Filters",

@@ -2,4 +2,3 @@
 #include <stddef.h>
 #include <jpeglib.h>
 #include <jerror.h>
-#include "dip_jpeg.h"

@@ -1,2 +1,1 @@
 #include <tiffio.h>
-#include "dip_tiff.h"

@@ -20,7 +20,7 @@
 ///   "SkylakeX" kernels when the CPU has them (Debian's 0.3.21 would use Haswell's, and some
 ///   environments preset OPENBLAS_CORETYPE=Haswell) unless DIP_OPENBLAS_CORETYPE names a core, and makes idle OpenBLAS workers sleep instead of spinning against the
 ///   engine's own parallel loops (`Parallel`: one thread per core on a small C fork-join pool,
-///   Sources/COpenBLAS/dip_parallel.c, fixed chunking, no reductions across chunks).
+///   Sources/CParallel/dip_parallel.c, fixed chunking, no reductions across chunks).
 /// - Allocation: `step()` allocates no buffers and touches no new pages (dip-bench reports page
 ///   faults per step: 0 here). What remains per step is tiny and outside the engine's buffers: one
 ///   32-byte closure box per parallel loop (Swift's `withoutActuallyEscaping`) and OpenBLAS's own

@@ -1,7 +1,7 @@
-import COpenBLAS
+import CParallel
 
 /// Fork-join parallel loops over the engine's non-GEMM work (im2col, col2im, BatchNorm,
-/// activations, upsampling), run on the allocation-free pool of Sources/COpenBLAS/dip_parallel.c
+/// activations, upsampling), run on the allocation-free pool of Sources/CParallel/dip_parallel.c
 /// (Swift's DispatchQueue.concurrentPerform allocates on every call). Work is split into a fixed
 /// number of contiguous chunks, and no loop reduces across chunks, so results never depend on
 /// scheduling.

@@ -1,7 +1,7 @@
-import CJPEG
+import CJPEGCodec
 import Glibc
 
-/// JPEG through libjpeg-turbo (C side: Sources/CJPEG/dip_jpeg.h, which catches error_exit).
+/// JPEG through libjpeg-turbo (C side: Sources/CJPEGCodec/dip_jpeg.c, which catches error_exit).
 ///
 /// Reads baseline and progressive grey/YCbCr/CMYK JPEGs as 8-bit grey or RGB; corrupt or truncated
 /// data is an error, not a grey-filled picture. Writes 8-bit grey or RGB; alpha is dropped (JPEG

@@ -1,7 +1,7 @@
-import CPNG
+import CPNGCodec
 import Glibc
 
-/// PNG through libpng (C side: Sources/CPNG/dip_png.h, which catches libpng's longjmp errors).
+/// PNG through libpng (C side: Sources/CPNGCodec/dip_png.c, which catches libpng's longjmp errors).
 ///
 /// Reads 1/2/4/8/16-bit grey, grey+alpha, RGB, RGBA and palette images, interlaced or not.
 /// Palette → 8-bit RGB (RGBA with tRNS). 1/2/4-bit grey decodes to `.unsigned(bits: 1/2/4)` and is

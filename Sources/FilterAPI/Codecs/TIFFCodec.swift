@@ -1,8 +1,8 @@
-import CTIFF
+import CTIFFCodec
 import Glibc
 
-/// TIFF through libtiff over memory buffers (C side: Sources/CTIFF/dip_tiff.h; libtiff's messages
-/// are collected per handle, never printed).
+/// TIFF through libtiff over memory buffers (C side: Sources/CTIFFCodec/dip_tiff.c; libtiff's
+/// messages are collected per handle, never printed).
 ///
 /// Reads the first page: 8/16-bit unsigned and 32-bit float grey/RGB (± alpha), strips or tiles,
 /// contiguous or separate planes directly; other layouts libtiff can render (palette, bilevel,

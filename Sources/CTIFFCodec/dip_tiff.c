@@ -1,8 +1,7 @@
 // Whole-image TIFF decode/encode for dip over in-memory buffers. libtiff does not longjmp, but it
 // prints errors and warnings through handlers; per-handle handlers (TIFFOpenOptions, libtiff ≥ 4.5)
 // collect them into the caller's message buffer so nothing reaches stderr and calls are thread-safe.
-#ifndef DIP_TIFF_H
-#define DIP_TIFF_H
+#include "dip_tiff.h"
 
 #include <tiffio.h>
 #include <stdarg.h>
@@ -93,16 +92,6 @@ static TIFF *dip_tiff_open(dip_tiff_io *io, const char *mode) {
     return tif;
 }
 
-/// Decoded pixels, interleaved: uint8 (bits 8), native uint16 (bits 16) or float (bits 32,
-/// isFloat). `pixels` is malloc'ed; the caller frees it.
-typedef struct {
-    void *pixels;
-    uint32_t width, height;
-    int channels;
-    int bits;
-    int isFloat;
-} dip_tiff_image;
-
 static int dip_tiff_fail(dip_tiff_io *io, const char *fallback) {
     if (io->message[0] == 0) snprintf(io->message, io->messageSize, "%s", fallback);
     return 1;
@@ -124,12 +113,8 @@ static void dip_tiff_place(const unsigned char *chunk, uint32_t chunkW, uint32_t
     }
 }
 
-/// Decodes the first directory of a TIFF. 8/16-bit unsigned and 32-bit float grey/RGB (± alpha),
-/// strips or tiles, contiguous or separate planes, are read as they are; anything else libtiff can
-/// render (palette, 1-bit, YCbCr/JPEG, CMYK, ...) is read through TIFFReadRGBAImage as 8-bit
-/// RGB(A). Returns 0 on success, 1 on bad data, 2 if larger than maxPixels (checked first).
-static inline int dip_tiff_decode(const unsigned char *data, size_t size, uint64_t maxPixels,
-                                  dip_tiff_image *result, char *message, size_t messageSize) {
+int dip_tiff_decode(const unsigned char *data, size_t size, uint64_t maxPixels,
+                    dip_tiff_image *result, char *message, size_t messageSize) {
     dip_tiff_io io;
     memset(&io, 0, sizeof io);
     memset(result, 0, sizeof *result);
@@ -263,12 +248,9 @@ static inline int dip_tiff_decode(const unsigned char *data, size_t size, uint64
     return 0;
 }
 
-/// Encodes interleaved samples (uint8 / native uint16 / float by `bits` 8/16/32) as a one-page TIFF
-/// with Deflate compression and a predictor; strips, or tiles of tileSize² (multiple of 16) when
-/// tileSize > 0. Alpha is stored as an unassociated extra sample. On success *out is malloc'ed.
-static inline int dip_tiff_encode(const void *samples, uint32_t width, uint32_t height,
-                                  int channels, int bits, uint32_t tileSize, unsigned char **out,
-                                  size_t *outSize, char *message, size_t messageSize) {
+int dip_tiff_encode(const void *samples, uint32_t width, uint32_t height,
+                    int channels, int bits, uint32_t tileSize, unsigned char **out,
+                    size_t *outSize, char *message, size_t messageSize) {
     dip_tiff_io io;
     memset(&io, 0, sizeof io);
     io.writable = 1;
@@ -344,5 +326,3 @@ static inline int dip_tiff_encode(const void *samples, uint32_t width, uint32_t 
     *outSize = io.size;
     return 0;
 }
-
-#endif

@@ -2,8 +2,7 @@
 // error function that must not return: it longjmps back here. The setjmp and every libpng call live
 // in the same C frame, so no Swift frame is ever skipped by the longjmp. Nothing is printed: errors
 // and warnings go to the caller's message buffer.
-#ifndef DIP_PNG_H
-#define DIP_PNG_H
+#include "dip_png.h"
 
 #include <png.h>
 #include <setjmp.h>
@@ -11,15 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
-
-/// Decoded pixels: 8-bit samples (one byte per sample, also for 1/2/4-bit grey, values unscaled) or
-/// native-endian uint16 samples when bits == 16. `pixels` is malloc'ed; the caller frees it.
-typedef struct {
-    void *pixels;
-    uint32_t width, height;
-    int channels;
-    int bits;
-} dip_png_image;
 
 typedef struct {
     jmp_buf jump;
@@ -66,11 +56,8 @@ static void dip_png_write_fn(png_structp png, png_bytep in, png_size_t count) {
 
 static void dip_png_flush_fn(png_structp png) { (void)png; }
 
-/// Decodes a PNG held in memory. Palette → RGB(A) 8-bit; tRNS → alpha; 1/2/4-bit grey without tRNS
-/// stays at its depth (one byte per sample). Returns 0 on success; else writes a message and returns
-/// 1 (bad data) or 2 (larger than maxPixels, checked before any pixel buffer is allocated).
-static inline int dip_png_decode(const unsigned char *data, size_t size, uint64_t maxPixels,
-                                 dip_png_image *result, char *message, size_t messageSize) {
+int dip_png_decode(const unsigned char *data, size_t size, uint64_t maxPixels,
+                   dip_png_image *result, char *message, size_t messageSize) {
     dip_png_context ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.message = message; ctx.messageSize = messageSize;
@@ -152,11 +139,9 @@ static inline int dip_png_decode(const unsigned char *data, size_t size, uint64_
     return 0;
 }
 
-/// Encodes samples (one byte per sample for bits 1/2/4/8, native uint16 for 16) as PNG. 1/2/4 bits
-/// are allowed for grey only. On success *out is malloc'ed (caller frees) and 0 is returned.
-static inline int dip_png_encode(const void *samples, uint32_t width, uint32_t height, int channels,
-                                 int bits, unsigned char **out, size_t *outSize,
-                                 char *message, size_t messageSize) {
+int dip_png_encode(const void *samples, uint32_t width, uint32_t height, int channels,
+                   int bits, unsigned char **out, size_t *outSize,
+                   char *message, size_t messageSize) {
     dip_png_context ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.message = message; ctx.messageSize = messageSize;
@@ -206,5 +191,3 @@ static inline int dip_png_encode(const void *samples, uint32_t width, uint32_t h
     *outSize = ctx.outSize;
     return 0;
 }
-
-#endif

@@ -3,8 +3,7 @@
 // Swift frame is skipped. Messages are formatted into the caller's buffer; nothing is printed.
 // Warnings (corrupt data, premature end of file) are treated as errors: a damaged JPEG is rejected
 // rather than silently decoded with grey blocks.
-#ifndef DIP_JPEG_H
-#define DIP_JPEG_H
+#include "dip_jpeg.h"
 
 #include <stdio.h>
 #include <stddef.h>
@@ -49,17 +48,8 @@ static void dip_jpeg_install_errors(dip_jpeg_error *err, char *message, size_t m
     err->memSize = 0;
 }
 
-/// Decoded 8-bit pixels, 1 (grey) or 3 (RGB) channels; `pixels` is malloc'ed, the caller frees it.
-typedef struct {
-    unsigned char *pixels;
-    uint32_t width, height;
-    int channels;
-} dip_jpeg_image;
-
-/// Decodes a baseline or progressive JPEG. CMYK/YCCK (Adobe, inverted) are converted to RGB.
-/// Returns 0 on success, 1 on bad data, 2 if larger than maxPixels (checked before allocating).
-static inline int dip_jpeg_decode(const unsigned char *data, size_t size, uint64_t maxPixels,
-                                  dip_jpeg_image *result, char *message, size_t messageSize) {
+int dip_jpeg_decode(const unsigned char *data, size_t size, uint64_t maxPixels,
+                    dip_jpeg_image *result, char *message, size_t messageSize) {
     struct jpeg_decompress_struct cinfo;
     dip_jpeg_error err;
     unsigned char *volatile pixels = NULL;
@@ -135,12 +125,9 @@ static inline int dip_jpeg_decode(const unsigned char *data, size_t size, uint64
     return 0;
 }
 
-/// Encodes 8-bit grey (1 channel) or RGB (3 channels) pixels, baseline or progressive. quality 1...100; at 90 and above
-/// chroma is not subsampled (4:4:4, as ImageMagick does), below it is 4:2:0. On success *out is
-/// malloc'ed (caller frees) and 0 is returned.
-static inline int dip_jpeg_encode(const unsigned char *pixels, uint32_t width, uint32_t height,
-                                  int channels, int quality, int progressive, unsigned char **out,
-                                  size_t *outSize, char *message, size_t messageSize) {
+int dip_jpeg_encode(const unsigned char *pixels, uint32_t width, uint32_t height,
+                    int channels, int quality, int progressive, unsigned char **out,
+                    size_t *outSize, char *message, size_t messageSize) {
     struct jpeg_compress_struct cinfo;
     dip_jpeg_error err;
     *out = NULL; *outSize = 0;
@@ -182,5 +169,3 @@ static inline int dip_jpeg_encode(const unsigned char *pixels, uint32_t width, u
     *outSize = err.memSize;
     return 0;
 }
-
-#endif

@@ -1,6 +1,6 @@
-/* Fork-join pool; see include/dip_blas.h. */
+/* Fork-join pool; see include/dip_parallel.h. */
 #define _GNU_SOURCE
-#include "dip_blas.h"
+#include "dip_parallel.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <unistd.h>
