@@ -42,7 +42,7 @@ public final class ResizeFilter: Filter {
         width = parameters.value(Self.widthParameter)
         height = parameters.value(Self.heightParameter)
         kernel = parameters.value(Self.method)
-        if let scale {
+        if scale != nil {
             guard width == nil, height == nil else {
                 throw DipError.badParameter("--scale", "give either --scale or --width/--height, not both")
             }
