@@ -68,6 +68,7 @@ public final class DIPFitter {
         }
         self.config = config; self.height = height; self.width = width; self.options = options
         net = try SkipNet(config: config, batch: 1, height: height, width: width, seed: options.seed)
+        if options.zeroHead { net.zeroHead() }
         loss = try LossEvaluator(term: data, channels: config.outputChannels, h: height, w: width)
         adam = Adam(count: net.parameterCount)
         let plane = height * width

@@ -34,6 +34,9 @@ public struct FitOptions: Sendable {
     public var divergenceGuard: Bool
     /// Seed of every random draw (weights, z, perturbations).
     public var seed: UInt64
+    /// Start with the head conv at zero, so the first output is 0.5 everywhere (residual fits:
+    /// the image is a base plus the output − 0.5, and starts as the base).
+    public var zeroHead = false
 
     public init(learningRate: Float = 0.01, regNoiseStd: Float = 1.0 / 30.0, emaDecay: Float? = nil,
                 divergenceGuard: Bool = false, seed: UInt64 = 0) {

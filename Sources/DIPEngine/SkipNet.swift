@@ -148,6 +148,18 @@ final class SkipNet {
         }
     }
 
+    /// Sets the head conv (the last parameters) to zero, so the net's first output is exactly
+    /// sigmoid(0) = 0.5 everywhere: a residual fit then starts from its base image. The head's
+    /// gradient is not zero (its input is not), so the rest of the net starts learning one step later.
+    func zeroHead() {
+        for op in ops.reversed() {
+            if case .conv(let c, _, _) = op {
+                (parameters.pointer + c.weightOffset).update(repeating: 0, count: c.parameterCount)
+                return
+            }
+        }
+    }
+
     /// For each node, the node whose gradient buffer it shares (see pass 2 of `init`), or nil.
     private static func gradientAliases(_ b: Builder) -> [Int?] {
         var consumers = Array(repeating: 0, count: b.nodes.count)

@@ -206,32 +206,34 @@ public final class ZeroShotDenoiser {
     /// The two diagonal sub-images as a batch of two: D1 = ½(x[2i][2j] + x[2i+1][2j+1]),
     /// D2 = ½(x[2i][2j+1] + x[2i+1][2j]).
     static func pairDownsample(_ x: UnsafePointer<Float>, channels: Int, h: Int, w: Int, into out: UnsafeMutablePointer<Float>) {
-        let h2 = h / 2, w2 = w / 2, count = channels * h2 * w2
-        Parallel.forEach(channels * h2, costPerItem: 4 * w2) { r in
-            for row in r {
-                let c = row / h2, i = row % h2
-                let top = x + (c * h + 2 * i) * w, bottom = top + w
-                let o1 = out + (c * h2 + i) * w2, o2 = o1 + count
-                for j in 0..<w2 {
-                    o1[j] = 0.5 * (top[2 * j] + bottom[2 * j + 1])
-                    o2[j] = 0.5 * (top[2 * j + 1] + bottom[2 * j])
-                }
-            }
+        forEachBlockRow(channels: channels, h: h, w: w, full: UnsafeMutablePointer(mutating: x), pair: out) { top, bottom, d1, d2, j in
+            d1[j] = 0.5 * (top[2 * j] + bottom[2 * j + 1])
+            d2[j] = 0.5 * (top[2 * j + 1] + bottom[2 * j])
         }
     }
 
     /// The adjoint of `pairDownsample`: writes x (channels × h × w) from the pair's gradients.
     static func pairDownsampleAdjoint(_ g: UnsafePointer<Float>, channels: Int, h: Int, w: Int, into x: UnsafeMutablePointer<Float>) {
+        forEachBlockRow(channels: channels, h: h, w: w, full: x, pair: UnsafeMutablePointer(mutating: g)) { top, bottom, g1, g2, j in
+            top[2 * j] = 0.5 * g1[j]; bottom[2 * j + 1] = 0.5 * g1[j]
+            top[2 * j + 1] = 0.5 * g2[j]; bottom[2 * j] = 0.5 * g2[j]
+        }
+    }
+
+    /// Calls `body(top, bottom, d1, d2, j)` for every 2×2 block j of every row pair of `full`
+    /// (channels × h × w) with the matching rows of the pair (two images of channels × h/2 × w/2).
+    @inline(__always)
+    private static func forEachBlockRow(channels: Int, h: Int, w: Int, full: UnsafeMutablePointer<Float>,
+                                        pair: UnsafeMutablePointer<Float>,
+                                        _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>,
+                                                 UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) {
         let h2 = h / 2, w2 = w / 2, count = channels * h2 * w2
         Parallel.forEach(channels * h2, costPerItem: 4 * w2) { r in
             for row in r {
                 let c = row / h2, i = row % h2
-                let top = x + (c * h + 2 * i) * w, bottom = top + w
-                let g1 = g + (c * h2 + i) * w2, g2 = g1 + count
-                for j in 0..<w2 {
-                    top[2 * j] = 0.5 * g1[j]; bottom[2 * j + 1] = 0.5 * g1[j]
-                    top[2 * j + 1] = 0.5 * g2[j]; bottom[2 * j] = 0.5 * g2[j]
-                }
+                let top = full + (c * h + 2 * i) * w, bottom = top + w
+                let first = pair + (c * h2 + i) * w2, second = first + count
+                for j in 0..<w2 { body(top, bottom, first, second, j) }
             }
         }
     }

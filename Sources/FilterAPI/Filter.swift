@@ -88,6 +88,10 @@ public struct FilterContext {
     public var maxPixels: Int
     /// Called with each progress report; returning false cancels the run (`DipError.cancelled`).
     public var progress: ((ProgressEvent) -> Bool)?
+    /// For benchmarks: called after each step of an iterative filter with the step's event and a
+    /// function that renders the image the filter would return if it stopped there (a full
+    /// image's work: call it only on the steps to record).
+    public var observer: ((ProgressEvent, () -> Image) -> Void)?
 
     public static let defaultMaxPixels = 100_000_000
 

@@ -17,11 +17,13 @@ enum DIPImageTask {
 
     /// The one path of every DIP filter: pads `colours` (and `guide`) so that `scale` times the
     /// padded size is a multiple of the net's 2^levels, fits the net at that size through the data
-    /// term `data` makes from the padded planes, and crops the result back to `scale` × the input.
+    /// term `target` makes from the padded planes, crops the result back to `scale` × the input,
+    /// and turns it into the filter's image with `finish` (alpha, format, kept pixels).
     static func restore(filter: String, recipe: DIPRecipe, choice: RestorationParameters.Choice,
                         colours: PlanarImage, scale: Int = 1, guide: PlanarImage? = nil,
                         inputs: FilterInputs, context: FilterContext,
-                        data: (PlanarImage) -> DataTerm) throws -> PlanarImage {
+                        target: (PlanarImage) throws -> FitTarget,
+                        finish: @escaping (PlanarImage) -> Image) throws -> Image {
         let r = choice.apply(to: recipe).withChannels(colours.channels, guideChannels: guide?.channels ?? 3)
         // A side L is padded so that scale·L is a multiple of 2^levels and at least the net's
         // smallest side (twice the multiple for 3×3 kernels; the deepest maps must outlast the pad).
@@ -36,13 +38,16 @@ enum DIPImageTask {
             let g = guide?.padded(width: padded.width, height: padded.height) ?? padded
             input = .image(planar: g.planes, channels: g.channels)
         }
+        let fitTarget = try target(padded)
         let request = FitRequest(filter: filter, imageName: inputs.imageName, recipe: r,
                                  width: padded.width * scale, height: padded.height * scale,
-                                 input: input, data: data(padded), seed: choice.seed(context),
-                                 maxSeconds: choice.maxSeconds)
-        let out = try DIPRunner.fit(request, context: context)
-        return PlanarImage(width: request.width, height: request.height, channels: colours.channels, planes: out)
-            .cropped(width: colours.width * scale, height: colours.height * scale)
+                                 input: input, data: fitTarget.data, seed: choice.seed(context),
+                                 maxSeconds: choice.maxSeconds, residualBase: fitTarget.residualBase)
+        let render = { (planes: [Float]) -> Image in
+            finish(PlanarImage(width: request.width, height: request.height, channels: colours.channels, planes: planes)
+                .cropped(width: colours.width * scale, height: colours.height * scale))
+        }
+        return render(try DIPRunner.fit(request, context: context, render: render))
     }
 
     private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
@@ -54,8 +59,9 @@ extension DIPImageTask {
                             inputs: FilterInputs, context: FilterContext) throws -> Image {
         let image = inputs.image
         try validate(image, name: inputs.imageName, context: context)
-        let result = try restore(filter: filter, recipe: recipe, choice: choice, colours: PlanarImage(colorsOf: image),
-                                 inputs: inputs, context: context) { .mse(target: $0.planes) }
-        return result.image(like: image, alpha: PlanarImage.alpha(of: image))
+        let alpha = PlanarImage.alpha(of: image)
+        return try restore(filter: filter, recipe: recipe, choice: choice, colours: PlanarImage(colorsOf: image),
+                           inputs: inputs, context: context, target: { FitTarget(data: .mse(target: $0.planes)) },
+                           finish: { $0.image(like: image, alpha: alpha) })
     }
 }

@@ -24,6 +24,9 @@ struct DIPRecipe: Equatable {
     /// Start the average after the first quarter of the steps rather than at step 1 (the `fast`
     /// presets): in short runs the reference's average is dominated by the early, unfitted outputs.
     var averagingBurnIn = false
+    /// Fit a residual over the filter's classical answer (super-resolution: bicubic) instead of
+    /// the image itself: the output starts there, so no step budget ends below it.
+    var residual = false
 
     /// The step after which averaging starts.
     var emaStart: Int { averagingBurnIn ? iterations / 4 : 0 }
@@ -76,6 +79,7 @@ extension DIPRecipe {
             p.append("no averaging")
         }
         if divergenceGuard { p.append("divergence guard") }
+        if residual { p.append("residual over the classical start") }
         return p
     }
 

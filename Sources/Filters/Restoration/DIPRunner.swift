@@ -6,7 +6,21 @@ import FilterAPI
 enum DIPRunner {
     /// Runs `request` to its step count (or time limit) and returns the averaged output when the
     /// recipe averages, else the net's output on the unperturbed z (outputChannels × height × width).
-    static func fit(_ request: FitRequest, context: FilterContext) throws -> [Float] {
+    /// `render` turns an estimate (planes at the net's size) into the filter's image, for
+    /// `context.observer`.
+    static func fit(_ request: FitRequest, context: FilterContext, render: @escaping ([Float]) -> Image) throws -> [Float] {
+        let estimate = { (out: [Float]) -> [Float] in
+            guard let base = request.residualBase else { return out }
+            return zip(base, out).map { $0 + $1 - 0.5 }
+        }
+        return estimate(try fitOutput(request, context: context) { fitter, event in
+            context.observer?(event) { render(estimate(fitter.averagedOutput ?? fitter.output)) }
+        })
+    }
+
+    /// The net's own estimate (before any residual base is added). `observe` sees each step.
+    private static func fitOutput(_ request: FitRequest, context: FilterContext,
+                                  observe: (DIPFitter, ProgressEvent) -> Void) throws -> [Float] {
         let recipe = request.recipe
         let fitter: DIPFitter
         do {
@@ -30,8 +44,10 @@ enum DIPRunner {
             }
             let elapsed = MonotonicClock.now() - start
             let timeUp = request.maxSeconds.map { elapsed >= $0 } ?? false
-            try context.report(ProgressEvent(filter: request.filter, step: step, total: timeUp ? step : total,
-                                             loss: Double(loss), elapsed: elapsed, psnr: fitter.lastPSNR))
+            let event = ProgressEvent(filter: request.filter, step: step, total: timeUp ? step : total,
+                                      loss: Double(loss), elapsed: elapsed, psnr: fitter.lastPSNR)
+            try context.report(event)
+            observe(fitter, event)
             if timeUp || step == total || step % 100 == 0 {
                 let estimate = fitter.averagedOutput ?? fitter.output
                 if estimate.allSatisfy({ $0.isFinite }) { lastFinite = estimate }

@@ -15,13 +15,11 @@ public final class DeblockFilter: Filter {
         """ + presets.helpText
     }
 
+    /// Denoising's base rows with the reference's shorter run (JPEG blocks are learnt by ~2400 steps).
     static let presets: PresetTable = {
-        let paper = DIPRecipe(net: SkipNetConfig.paperDenoise(), input: .noise(depth: 32), iterations: 2400,
-                              learningRate: 0.01, regNoiseStd: 1.0 / 30, emaDecay: 0.99, divergenceGuard: true)
-        let fast = DIPRecipe(net: DIPRecipe.fastNet(), input: .noise(depth: 32), iterations: 1000,
-                             learningRate: 0.01, regNoiseStd: 1.0 / 30, emaDecay: 0.99, divergenceGuard: true,
-                             averagingBurnIn: true)
-        return PresetTable(rows: [.init(.fast, fast), .init(.paper, paper)])
+        let denoise = DenoiseFilter.presets.rows.filter { $0.variant == nil }
+        let steps: [Preset: Int] = [.fast: 1000, .paper: 2400]
+        return PresetTable(rows: denoise.map { .init($0.preset, $0.recipe.with(\.iterations, steps[$0.preset] ?? $0.recipe.iterations)) })
     }()
 
     static let common = RestorationParameters(presets: presets)

@@ -48,9 +48,10 @@ public final class FlashFilter: Filter {
         guard flash.width == image.width, flash.height == image.height else {
             throw DipError.badImage(source, "flash image is \(flash.width)x\(flash.height) but the no-flash image is \(image.width)x\(image.height)")
         }
-        let result = try DIPImageTask.restore(filter: Self.name, recipe: recipe, choice: choice,
-                                              colours: PlanarImage(colorsOf: image), guide: PlanarImage(colorsOf: flash),
-                                              inputs: inputs, context: context) { .mse(target: $0.planes) }
-        return result.image(like: image, alpha: PlanarImage.alpha(of: image))
+        let alpha = PlanarImage.alpha(of: image)
+        return try DIPImageTask.restore(filter: Self.name, recipe: recipe, choice: choice,
+                                        colours: PlanarImage(colorsOf: image), guide: PlanarImage(colorsOf: flash),
+                                        inputs: inputs, context: context, target: { FitTarget(data: .mse(target: $0.planes)) },
+                                        finish: { $0.image(like: image, alpha: alpha) })
     }
 }

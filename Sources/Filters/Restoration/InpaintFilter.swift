@@ -111,8 +111,10 @@ public final class InpaintFilter: Filter {
         let colours = PlanarImage(colorsOf: image)
         let chosen = forcedCase ?? stats.suggestedCase
         let recipe = try Self.presets.recipe(choice.preset, variant: chosen.rawValue)
-        var result = try DIPImageTask.restore(filter: Self.name, recipe: recipe, choice: choice, colours: colours,
-                                              inputs: inputs, context: context) { padded in
+        let n = image.pixelCount
+        let alpha: [Float]? = maskSource == "alpha" ? [Float](repeating: 1, count: n) : PlanarImage.alpha(of: image)
+        return try DIPImageTask.restore(filter: Self.name, recipe: recipe, choice: choice, colours: colours,
+                                        inputs: inputs, context: context, target: { padded in
             // Padding is unknown territory: the mask is 0 there so it does not constrain the fit.
             var paddedMask = [Float](repeating: 0, count: padded.width * padded.height)
             for y in 0..<image.height {
@@ -124,14 +126,14 @@ public final class InpaintFilter: Filter {
             for c in 0..<padded.channels {
                 for i in 0..<plane where paddedMask[i] == 0 { target[c * plane + i] = 0 }
             }
-            return .maskedMSE(target: target, mask: paddedMask)
-        }
-        // Known pixels keep their original values; only the holes take the net's output.
-        let n = image.pixelCount
-        for c in 0..<result.channels {
-            for i in 0..<n where known[i] { result.planes[c * n + i] = colours.planes[c * n + i] }
-        }
-        let alpha: [Float]? = maskSource == "alpha" ? [Float](repeating: 1, count: n) : PlanarImage.alpha(of: image)
-        return result.image(like: image, alpha: alpha)
+            return FitTarget(data: .maskedMSE(target: target, mask: paddedMask))
+        }, finish: { fitted in
+            // Known pixels keep their original values; only the holes take the net's output.
+            var result = fitted
+            for c in 0..<result.channels {
+                for i in 0..<n where known[i] { result.planes[c * n + i] = colours.planes[c * n + i] }
+            }
+            return result.image(like: image, alpha: alpha)
+        })
     }
 }

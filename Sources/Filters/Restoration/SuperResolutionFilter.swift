@@ -23,7 +23,7 @@ public final class SuperResolutionFilter: Filter {
     static let presets: PresetTable = {
         let paper = DIPRecipe(net: SkipNetConfig.paperSuperResolution(), input: .noise(depth: 32), iterations: 2000,
                               learningRate: 0.01, regNoiseStd: 0.03, emaDecay: nil, divergenceGuard: false)
-        let fast = paper.with(\.net, DIPRecipe.fastNet()).with(\.iterations, 2500)
+        let fast = paper.with(\.net, DIPRecipe.fastNet()).with(\.iterations, 2500).with(\.residual, true)
         return PresetTable(rows: [
             .init(.fast, fast), .init(.fast, largeFactor, fast.with(\.iterations, 4000).with(\.regNoiseStd, 0.05)),
             .init(.paper, paper), .init(.paper, largeFactor, paper.with(\.iterations, 4000).with(\.regNoiseStd, 0.05)),
@@ -57,12 +57,6 @@ public final class SuperResolutionFilter: Filter {
         guard ow * oh <= context.maxPixels else {
             throw DipError.noMemory("\(inputs.imageName): a \(factor)x result of \(image.width)x\(image.height) exceeds --max-pixels \(context.maxPixels)")
         }
-        let factor = self.factor
-        let result = try DIPImageTask.restore(filter: Self.name, recipe: recipe, choice: choice,
-                                              colours: PlanarImage(colorsOf: image), scale: factor,
-                                              inputs: inputs, context: context) {
-            .downsampledMSE(target: $0.planes, factor: factor)
-        }
         var alpha: [Float]? = nil
         if image.hasAlpha {
             let alphaImage = Image(width: image.width, height: image.height, channels: 1, format: image.format,
@@ -73,6 +67,31 @@ public final class SuperResolutionFilter: Filter {
             alpha = try ResizeFilter(parameters: values)
                 .apply(FilterInputs(image: alphaImage, imageName: inputs.imageName), context: context).pixels
         }
-        return result.image(like: image, alpha: alpha)
+        let factor = self.factor, residual = recipe.residual
+        return try DIPImageTask.restore(filter: Self.name, recipe: recipe, choice: choice,
+                                        colours: PlanarImage(colorsOf: image), scale: factor,
+                                        inputs: inputs, context: context, target: { low in
+            guard residual else { return FitTarget(data: .downsampledMSE(target: low.planes, factor: factor)) }
+            // The net fits base + output − 0.5 through d; d is linear and keeps constants, so the
+            // target becomes x̂ − d(base) + 0.5.
+            let base = Self.bicubic(low, factor: factor)
+            let lowBase = try Lanczos2Kernel.downsample(base, width: low.width * factor, height: low.height * factor,
+                                                        channels: low.channels, layout: .planar, factor: factor)
+            return FitTarget(data: .downsampledMSE(target: zip(low.planes, lowBase).map { $0 - $1 + 0.5 }, factor: factor),
+                             residualBase: base)
+        }, finish: { $0.image(like: image, alpha: alpha) })
+    }
+
+    /// Bicubic upscaling of each plane by `factor`: the classical answer the residual fit starts from.
+    static func bicubic(_ low: PlanarImage, factor: Int) -> [Float] {
+        let n = low.width * low.height
+        var out: [Float] = []
+        out.reserveCapacity(n * factor * factor * low.channels)
+        for c in 0..<low.channels {
+            out += Resampler.resample(Array(low.planes[(c * n)..<((c + 1) * n)]), width: low.width, height: low.height,
+                                      channels: 1, outWidth: low.width * factor, outHeight: low.height * factor,
+                                      kernel: .bicubic)
+        }
+        return out
     }
 }
