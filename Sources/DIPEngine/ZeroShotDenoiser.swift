@@ -75,7 +75,8 @@ public final class ZeroShotDenoiser {
 
     /// The half-resolution pair [D1(y); D2(y)] as a batch of two, and the full image.
     private let half: Stack, full: Stack
-    private let parameters: FloatBuffer, gradients: FloatBuffer, columns: FloatBuffer
+    let parameters: FloatBuffer, gradients: FloatBuffer
+    private let columns: FloatBuffer
     private let adam: Adam
     /// D1, D2 of the denoised full image (consistency term), one batch of two.
     private let pairOfDenoised: FloatBuffer
@@ -128,6 +129,18 @@ public final class ZeroShotDenoiser {
     /// One Adam step on the loss above. Returns the loss. Allocates nothing.
     @discardableResult
     public func step() throws -> Float {
+        let loss = evaluate()
+        guard loss.isFinite else {
+            throw EngineError.badInput("zero-shot denoiser: loss became \(loss) at step \(stepsDone + 1)")
+        }
+        adam.update(params: parameters.pointer, grads: gradients.pointer, learningRate: currentLearningRate)
+        stepsDone += 1
+        lastLoss = loss
+        return loss
+    }
+
+    /// The loss at the current parameters, with its gradient in `gradients`.
+    func evaluate() -> Float {
         let p = parameters.pointer, cols = columns.pointer
         half.forward(params: p, cols: cols)
         let c = channels, hp = (height / 2) * (width / 2), count = c * hp
@@ -170,9 +183,6 @@ public final class ZeroShotDenoiser {
         var total = 0.0
         for j in 0..<(2 * c) { total += partial[j] }
         let loss = Float(total / (2 * Double(count)))
-        guard loss.isFinite else {
-            throw EngineError.badInput("zero-shot denoiser: loss became \(loss) at step \(stepsDone + 1)")
-        }
         gradients.zero()
         half.backward(params: p, grads: gradients.pointer, cols: cols)
         if cons {
@@ -190,9 +200,6 @@ public final class ZeroShotDenoiser {
             Parallel.forEach(full.dOut.count, costPerItem: 1) { r in for i in r { gf[i] = -gf[i] } }
             full.backward(params: p, grads: gradients.pointer, cols: cols)
         }
-        adam.update(params: p, grads: gradients.pointer, learningRate: currentLearningRate)
-        stepsDone += 1
-        lastLoss = loss
         return loss
     }
 

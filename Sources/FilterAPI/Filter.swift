@@ -66,6 +66,8 @@ public struct ProgressEvent: Sendable {
     public var elapsed: Double
     /// PSNR of the current output against the degraded input, where the filter tracks it.
     public var psnr: Double?
+    /// Set on the last event when the filter stopped by itself: why, in words.
+    public var stopReason: String?
 
     public init(filter: String, step: Int, total: Int, loss: Double, elapsed: Double, psnr: Double? = nil) {
         self.filter = filter

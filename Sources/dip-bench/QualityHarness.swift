@@ -5,11 +5,11 @@ import Filters
 import Foundation
 
 /// `dip-bench quality`: degrades the shared benchmark images exactly as the paper does, runs the
-/// DIP filters, and prints one row per image with the PSNR reached, the paper's figure where it
-/// gives one, and the degraded input's PSNR.
-///
-///   dip-bench quality [--data DIR] [--steps N] [--preset fast|paper] [--tasks denoise,restore,sr,inpaint]
-///                     [--images NAME,...] [--seed S]
+/// DIP filters, and prints one row per image: the PSNR returned, the best PSNR reached along the
+/// run (the curve against ground truth, recorded every `--every` steps), the stopping step, the
+/// seconds, the paper's figure where it gives one, and the degraded input's PSNR. With `--out DIR`
+/// it also writes, per image, the clean image, the degraded input (and mask), dip's result and
+/// its curve, which `scripts/peers-benchmark.sh` uses to run the peers on the same inputs.
 ///
 /// Degradations (seeded, so rows are reproducible):
 /// - denoise: Gaussian noise σ = 25 on the 0–255 scale (F16 and the CBSD68 dev images).
@@ -28,7 +28,7 @@ struct QualityHarness: ParsableCommand {
 
     @Option(help: "The shared benchmark images (../shared/data).")
     var data = "../shared/data"
-    @Option(help: "Steps per fit (default: each preset's).")
+    @Option(help: "Steps per fit (default: each preset's, or its stopping rule).")
     var steps: Int?
     @Option(help: "fast or paper.")
     var preset = "fast"
@@ -38,10 +38,15 @@ struct QualityHarness: ParsableCommand {
     var tasks = allTasks.joined(separator: ",")
     @Option(help: "Comma-separated image names (default: all).")
     var images: String?
+    @Option(help: "Record the PSNR against ground truth every N steps.")
+    var every = 10
+    @Option(help: "Write inputs, results and curves here.")
+    var out: String?
 
     struct Row {
-        var task: String, image: String, steps: Int, seconds: Double, psnr: Double
-        var paper: String, input: Double
+        var task: String, image: String, steps = 0, seconds = 0.0, psnr = 0.0
+        var best = 0.0, bestStep = 0, paper: String, input = 0.0
+        var curve: [(step: Int, seconds: Double, psnr: Double)] = []
     }
 
     func validate() throws {
@@ -49,36 +54,39 @@ struct QualityHarness: ParsableCommand {
             throw ValidationError("unknown task \(unknown) (\(Self.allTasks.joined(separator: ", ")))")
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        guard every >= 1 else { throw ValidationError("--every must be at least 1") }
     }
 
     var taskList: [String] { tasks.split(separator: ",").map(String.init) }
 
     func run() throws {
-        let tasks = taskList, only = images.map { $0.split(separator: ",").map(String.init) }
-        print("| task | image | steps | seconds | PSNR (dB) | paper (dB) | input PSNR (dB) |")
-        print("|---|---|---|---|---|---|---|")
+        let only = images.map { $0.split(separator: ",").map(String.init) }
+        if let out { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) }
+        print("| task | image | preset | stop step | seconds | PSNR (dB) | best along the run (step) | paper (dB) | input (dB) |")
+        print("|---|---|---|---|---|---|---|---|---|")
         var rows: [Row] = []
         do {
-            for task in tasks {
+            for task in taskList {
                 for (name, path) in Self.images(for: task, data: data) where only?.contains(name) ?? true {
-                    let row = try Self.measure(task: task, name: name, path: path, steps: steps, preset: preset, seed: seed)
+                    let row = try measure(task: task, name: name, path: path)
                     rows.append(row)
-                    print(String(format: "| %@ | %@ | %d | %.1f | %.2f | %@ | %.2f |", row.task, row.image, row.steps,
-                                 row.seconds, row.psnr, row.paper, row.input))
+                    print(String(format: "| %@ | %@ | %@ | %d | %.1f | %.2f | %.2f (%d) | %@ | %.2f |", row.task, row.image,
+                                 preset, row.steps, row.seconds, row.psnr, row.best, row.bestStep, row.paper, row.input))
                     fflush(stdout)
                 }
             }
         } catch {
             throw ValidationError("dip-bench quality: \(error)")
         }
-        for task in tasks {
+        for task in taskList {
             let r = rows.filter { $0.task == task }
             guard !r.isEmpty else { continue }
-            let mean = r.map(\.psnr).reduce(0, +) / Double(r.count)
-            let input = r.map(\.input).reduce(0, +) / Double(r.count)
-            print(String(format: "| %@ | mean of %d | | %.1f | %.2f | %@ | %.2f |", task, r.count,
-                         r.map(\.seconds).reduce(0, +), mean, Self.paperMean(task), input))
+            func mean(_ f: (Row) -> Double) -> Double { r.map(f).reduce(0, +) / Double(r.count) }
+            print(String(format: "| %@ | mean of %d | %@ | | %.1f | %.2f | %.2f | %@ | %.2f |", task, r.count, preset,
+                         r.map(\.seconds).reduce(0, +), mean(\.psnr), mean(\.best), Self.paperMean(task), mean(\.input)))
         }
+        let worst = rows.map { $0.best - $0.psnr }.max() ?? 0
+        print(String(format: "stopping: the largest gap between the best PSNR along a run and the returned one is %.2f dB", worst))
     }
 
     static func images(for task: String, data: String) -> [(String, String)] {
@@ -114,80 +122,113 @@ struct QualityHarness: ParsableCommand {
         }
     }
 
-    static func measure(task: String, name: String, path: String, steps: Int?, preset: String,
-                        seed: UInt64) throws -> Row {
-        let registry = StandardFilters.registry
-        // The steps actually run, as the filters report them (their presets decide the default).
-        final class StepCounter { var last = 0 }
-        let counter = StepCounter()
-        let context = FilterContext(seed: seed, progress: { event in
-            counter.last = event.step
-            if event.step % 100 == 0 {
-                FileHandle.standardError.write(Data(String(format: "%@ %@: step %d/%d  %.1f s  eta %.0f s\n",
-                    task, name, event.step, event.total, event.elapsed, event.eta).utf8))
-            }
-            return true
-        })
-        func run(_ spec: String, _ image: Image, extras: [String: Image] = [:]) throws -> Image {
-            let chain = try Chain(spec: spec, registry: registry)
-            var e = [[String: (image: Image, source: String)]](repeating: [:], count: chain.filters.count)
-            for entry in chain.imageInputs { if let img = extras[entry.parameter] { e[entry.filter][entry.parameter] = (img, entry.parameter) } }
-            return try chain.run(image, name: name, extras: e, context: context)
-        }
+    /// Degrades one image, runs dip on it with the curve recorded, writes the files of `--out`.
+    func measure(task: String, name: String, path: String) throws -> Row {
+        var row = Row(task: task, image: name, paper: Self.paperFigure(task: task, image: name))
         var clean = try ImageCodec.read(path: path)
-        if clean.hasAlpha { clean = try run("copy", clean) }
+        if clean.hasAlpha { clean = try Self.runChain("copy", clean, name: name, context: FilterContext(seed: seed)) }
+        var truth = clean, score: (Image) throws -> Double = { try Quality.psnr($0, truth) }
         let stepArg = steps.map { " --iters \($0)" } ?? ""
-        var row = Row(task: task, image: name, steps: 0, seconds: 0, psnr: 0,
-                      paper: paperFigure(task: task, image: name), input: 0)
+        let degraded: Image, spec: String, extras: [String: Image], dir = out.map { "\($0)/\(task)-\(name)" }
         switch task {
         case "denoise":
-            let noisy = try run("add-noise --sigma 25 --seed \(seed)", clean)
-            let (out, seconds) = try MonotonicClock.timed { try run("denoise --preset \(preset)" + stepArg, noisy) }
-            row.seconds = seconds
-            row.psnr = try Quality.psnr(out, clean)
-            row.input = try Quality.psnr(noisy, clean)
-        case "restore":
-            let damaged = try run("drop-pixels --fraction 0.5 --seed \(seed)", clean)
+            degraded = try Self.runChain("add-noise --sigma 25 --seed \(seed)", clean, name: name, context: FilterContext(seed: seed))
+            spec = "denoise --preset \(preset)"; extras = [:]
+        case "restore", "inpaint":
             var mask = Image(width: clean.width, height: clean.height, channels: 1)
-            let cc = clean.colorChannels
-            for y in 0..<clean.height {
-                for x in 0..<clean.width {
-                    let dropped = (0..<cc).allSatisfy { damaged[x, y, $0] == 0 } && (0..<cc).contains { clean[x, y, $0] != 0 }
-                    mask[x, y, 0] = dropped ? 0 : 1
-                }
-            }
-            let (out, seconds) = try MonotonicClock.timed { try run("inpaint --mask m --case pixels --preset \(preset)" + stepArg, damaged, extras: ["mask": mask]) }
-            row.seconds = seconds
-            row.psnr = try Quality.psnr(out, clean)
-            row.input = try Quality.psnr(damaged, clean)
-        case "inpaint":
-            let mask = try ImageCodec.read(path: String(path.dropLast(4)) + "_mask.png")
-            guard mask.width == clean.width, mask.height == clean.height else {
-                throw DipError.badImage(path, "mask is \(mask.width)x\(mask.height), image \(clean.width)x\(clean.height)")
-            }
             var damaged = clean
-            for y in 0..<clean.height {
-                for x in 0..<clean.width where mask[x, y, 0] < 0.5 {
-                    for c in 0..<clean.colorChannels { damaged[x, y, c] = 0 }
+            if task == "restore" {
+                let dropped = try Self.runChain("drop-pixels --fraction 0.5 --seed \(seed)", clean, name: name, context: FilterContext(seed: seed))
+                let cc = clean.colorChannels
+                for y in 0..<clean.height {
+                    for x in 0..<clean.width {
+                        let lost = (0..<cc).allSatisfy { dropped[x, y, $0] == 0 } && (0..<cc).contains { clean[x, y, $0] != 0 }
+                        mask[x, y, 0] = lost ? 0 : 1
+                    }
+                }
+                damaged = dropped
+            } else {
+                mask = try ImageCodec.read(path: String(path.dropLast(4)) + "_mask.png")
+                guard mask.width == clean.width, mask.height == clean.height else {
+                    throw DipError.badImage(path, "mask is \(mask.width)x\(mask.height), image \(clean.width)x\(clean.height)")
+                }
+                for y in 0..<clean.height {
+                    for x in 0..<clean.width where mask[x, y, 0] < 0.5 {
+                        for c in 0..<clean.colorChannels { damaged[x, y, c] = 0 }
+                        mask[x, y, 0] = 0
+                    }
                 }
             }
-            let (out, seconds) = try MonotonicClock.timed { try run("inpaint --mask m --preset \(preset)" + stepArg, damaged, extras: ["mask": mask]) }
-            row.seconds = seconds
-            row.psnr = try Quality.psnr(out, clean)
-            row.input = try Quality.psnr(damaged, clean)
+            degraded = damaged
+            spec = "inpaint --mask m" + (task == "restore" ? " --case pixels" : "") + " --preset \(preset)"
+            extras = ["mask": mask]
+            if let dir { try Self.write(mask, dir, "mask.png") }
         default:   // sr ×4, paper protocol
             let w = clean.width / 32 * 32, h = clean.height / 32 * 32
             var gt = Image(width: w, height: h, channels: clean.channels, format: clean.format)
             let ox = (clean.width - w) / 2, oy = (clean.height - h) / 2
             for y in 0..<h { for x in 0..<w { for c in 0..<clean.channels { gt[x, y, c] = clean[x + ox, y + oy, c] } } }
-            let low = try run("resize --width \(w / 4) --height \(h / 4) --method lanczos3", gt)
-            let bicubic = try run("resize --width \(w) --height \(h) --method bicubic", low)
-            let (out, seconds) = try MonotonicClock.timed { try run("sr --scale 4 --preset \(preset)" + stepArg, low) }
-            row.seconds = seconds
-            row.psnr = try Quality.psnr(out, gt, luma: true, crop: 4)
-            row.input = try Quality.psnr(bicubic, gt, luma: true, crop: 4)
+            truth = gt
+            score = { try Quality.psnr($0, gt, luma: true, crop: 4) }
+            degraded = try Self.runChain("resize --width \(w / 4) --height \(h / 4) --method lanczos3", gt, name: name,
+                                         context: FilterContext(seed: seed))
+            let bicubic = try Self.runChain("resize --width \(w) --height \(h) --method bicubic", degraded, name: name,
+                                            context: FilterContext(seed: seed))
+            row.input = try score(bicubic)
+            if let dir { try Self.write(bicubic, dir, "peer.png") }
+            spec = "sr --scale 4 --preset \(preset)"; extras = [:]
         }
-        row.steps = counter.last
+        if task != "sr" { row.input = try score(degraded) }
+        if let dir {
+            try Self.write(truth, dir, "truth.png")
+            try Self.write(degraded, dir, "input.png")
+        }
+        // The curve: the PSNR of what the filter would return, every `every` steps.
+        final class Recorder { var last = 0; var curve: [(Int, Double, Double)] = [] }
+        let recorder = Recorder(), every = self.every, taskName = task
+        var context = FilterContext(seed: seed, progress: { event in
+            recorder.last = event.step
+            if event.step % 100 == 0 {
+                FileHandle.standardError.write(Data(String(format: "%@ %@: step %d/%d  %.1f s\n",
+                    taskName, name, event.step, event.total, event.elapsed).utf8))
+            }
+            return true
+        })
+        context.observer = { event, render in
+            guard event.step % every == 0, let p = try? score(render()) else { return }
+            recorder.curve.append((event.step, event.elapsed, p))
+        }
+        let (result, seconds) = try MonotonicClock.timed {
+            try Self.runChain(spec + stepArg, degraded, name: name, context: context, extras: extras)
+        }
+        row.seconds = seconds
+        row.psnr = try score(result)
+        row.steps = recorder.last
+        row.curve = recorder.curve.map { (step: $0.0, seconds: $0.1, psnr: $0.2) }
+        let best = row.curve.max { $0.psnr < $1.psnr }
+        row.best = max(best?.psnr ?? row.psnr, row.psnr)
+        row.bestStep = (best?.psnr ?? -1) > row.psnr ? best?.step ?? row.steps : row.steps
+        if let dir {
+            try Self.write(result, dir, "dip-\(preset).png")
+            let lines = ["step\tseconds\tpsnr"] + row.curve.map { String(format: "%d\t%.2f\t%.3f", $0.step, $0.seconds, $0.psnr) }
+                + [String(format: "%d\t%.2f\t%.3f\treturned", row.steps, row.seconds, row.psnr)]
+            try (lines.joined(separator: "\n") + "\n").write(toFile: "\(dir)/dip-\(preset).tsv", atomically: true, encoding: .utf8)
+        }
         return row
+    }
+
+    static func runChain(_ spec: String, _ image: Image, name: String, context: FilterContext,
+                         extras: [String: Image] = [:]) throws -> Image {
+        let chain = try Chain(spec: spec, registry: StandardFilters.registry)
+        var e = [[String: (image: Image, source: String)]](repeating: [:], count: chain.filters.count)
+        for entry in chain.imageInputs { if let img = extras[entry.parameter] { e[entry.filter][entry.parameter] = (img, entry.parameter) } }
+        return try chain.run(image, name: name, extras: e, context: context)
+    }
+
+    static func write(_ image: Image, _ dir: String, _ file: String) throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var eight = image
+        eight.format = .unsigned(bits: 8)
+        try ImageCodec.write(eight, to: "\(dir)/\(file)")
     }
 }

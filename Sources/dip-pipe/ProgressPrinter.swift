@@ -39,6 +39,7 @@ final class ProgressPrinter {
                 "\"elapsed\":\(json(e.elapsed))", "\"eta\":\(json(e.eta))",
             ]
             if let p = e.psnr { fields.append("\"psnr\":\(json(p))") }
+            if let reason = e.stopReason { fields.append("\"stop\":\"\(reason)\"") }
             emit("{" + fields.joined(separator: ",") + "}\n")
         case .text:
             let interval = isTerminal ? 0.1 : 1.0
@@ -49,6 +50,7 @@ final class ProgressPrinter {
                 + "  loss \(String(format: "%.6f", e.loss))"
             if let p = e.psnr { line += String(format: "  psnr %.2f dB", p) }
             line += "  elapsed \(duration(e.elapsed))  eta \(duration(e.eta))"
+            if let reason = e.stopReason { line += "\n\(e.filter) [image \(imageIndex)] \(reason)" }
             if isTerminal {
                 emit("\r\u{1B}[K" + line + (last ? "\n" : ""))
                 openLine = !last

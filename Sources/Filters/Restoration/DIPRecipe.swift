@@ -27,6 +27,8 @@ struct DIPRecipe: Equatable {
     /// Fit a residual over the filter's classical answer (super-resolution: bicubic) instead of
     /// the image itself: the output starts there, so no step budget ends below it.
     var residual = false
+    /// Without `--iters`, stop by this rule (`iterations` is then the cap); nil: run `iterations`.
+    var stopping: StoppingRule? = nil
 
     /// The step after which averaging starts.
     var emaStart: Int { averagingBurnIn ? iterations / 4 : 0 }
@@ -80,6 +82,7 @@ extension DIPRecipe {
         }
         if divergenceGuard { p.append("divergence guard") }
         if residual { p.append("residual over the classical start") }
+        if let stopping { p.append("at most \(iterations) steps: " + stopping.phrase) }
         return p
     }
 

@@ -31,6 +31,7 @@ enum DIPRunner {
         }
         let start = MonotonicClock.now()
         let total = recipe.iterations
+        let monitor = recipe.stopping.map { StoppingMonitor(rule: $0, count: recipe.net.outputChannels * request.width * request.height) }
         // The last estimate known to be finite: what is returned if a step diverges to NaN.
         var lastFinite: [Float]? = nil
         for step in 1...max(total, 1) {
@@ -42,12 +43,15 @@ enum DIPRunner {
                 if let lastFinite { return lastFinite }
                 throw map(error, request)
             }
+            let stop = monitor.map { m in fitter.withOutput { o in fitter.withEstimate { m.observe(step: step, output: o, estimate: $0) } } } ?? false
             let elapsed = MonotonicClock.now() - start
             let timeUp = request.maxSeconds.map { elapsed >= $0 } ?? false
-            let event = ProgressEvent(filter: request.filter, step: step, total: timeUp ? step : total,
+            var event = ProgressEvent(filter: request.filter, step: step, total: timeUp || stop ? step : total,
                                       loss: Double(loss), elapsed: elapsed, psnr: fitter.lastPSNR)
+            if stop, let monitor { event.stopReason = "stopped at step \(step): \(monitor.reason)" }
             try context.report(event)
             observe(fitter, event)
+            if stop, let kept = monitor?.kept, kept.allSatisfy({ $0.isFinite }) { return kept }
             if timeUp || step == total || step % 100 == 0 {
                 let estimate = fitter.averagedOutput ?? fitter.output
                 if estimate.allSatisfy({ $0.isFinite }) { lastFinite = estimate }

@@ -29,10 +29,10 @@ struct RestorationParameters {
         var seed: UInt64?
         var maxSeconds: Double?
 
-        /// `recipe` with the user's step count and learning rate.
+        /// `recipe` with the user's step count (which turns the stopping rule off) and learning rate.
         func apply(to recipe: DIPRecipe) -> DIPRecipe {
             var r = recipe
-            if let iterations { r.iterations = iterations }
+            if let iterations { r.iterations = iterations; r.stopping = nil }
             if let learningRate { r.learningRate = learningRate }
             return r
         }

@@ -1,0 +1,48 @@
+import FilterAPI
+@testable import Filters
+import XCTest
+
+/// The automatic stopping rule: it finds the valley of the output variance, keeps the estimate
+/// from there, and a filter run without --iters stops by itself and says why.
+final class StoppingTests: XCTestCase {
+    /// Outputs that move by a step size falling to a minimum at step 60 and growing after it.
+    func testStopsAfterTheVarianceValleyAndKeepsItsEstimate() {
+        let rule = StoppingRule(minimumSteps: 20, patience: 30)
+        let monitor = StoppingMonitor(rule: rule, count: 4)
+        var x: [Float] = [0.5, 0.5, 0.5, 0.5]
+        var stoppedAt: Int? = nil
+        for step in 1...300 {
+            let size = 0.001 + 0.0005 * Float(abs(step - 60))
+            x = x.enumerated().map { $0.element + (($0.offset + step) % 2 == 0 ? size : -size) }
+            let estimate: [Float] = [Float(step), 0, 0, 0]
+            let stop = x.withUnsafeBufferPointer { o in estimate.withUnsafeBufferPointer { monitor.observe(step: step, output: o, estimate: $0) } }
+            if stop { stoppedAt = step; break }
+        }
+        let stop = try? XCTUnwrap(stoppedAt)
+        XCTAssertNotNil(stop, "never stopped")
+        XCTAssertEqual(Double(monitor.bestStep), 62, accuracy: 8, "valley found at \(monitor.bestStep)")
+        XCTAssertEqual(stoppedAt, monitor.bestStep + rule.patience)
+        XCTAssertEqual(monitor.kept.first, Float(monitor.bestStep), "kept the estimate of another step")
+    }
+
+    func testNoStopBeforeTheMinimum() {
+        let monitor = StoppingMonitor(rule: StoppingRule(minimumSteps: 100, patience: 5), count: 2)
+        var x: [Float] = [0, 0]
+        for step in 1..<100 {
+            x[0] += Float(step) * 0.01   // ever larger moves: the variance only grows
+            let stop = x.withUnsafeBufferPointer { o in monitor.observe(step: step, output: o, estimate: o) }
+            XCTAssertFalse(stop, "stopped at \(step), before the minimum of 100 steps")
+        }
+    }
+
+    /// super-resolution's fast preset fits a residual over bicubic: its first steps stay close to
+    /// bicubic, whatever the random net would draw.
+    func testResidualSuperResolutionStartsAtBicubic() throws {
+        let low = BasicTest.pattern(24, 16)
+        let sr = try RestorationTest.run("sr --scale 2 --iters 1", on: low)
+        let bicubic = try RestorationTest.run("resize --width 48 --height 32 --method bicubic", on: low)
+        XCTAssertGreaterThan(try RestorationTest.psnr(sr, bicubic), 35)
+        let paper = try RestorationTest.run("sr --scale 2 --iters 1 --preset paper", on: low)
+        XCTAssertLessThan(try RestorationTest.psnr(paper, bicubic), 25, "the paper preset is not residual")
+    }
+}
