@@ -50,6 +50,11 @@ struct EngineBenchmark: ParsableCommand {
         return out
     }
 
+    /// The fast presets' light net (Filters' DIPRecipe.fastNet).
+    static let fastNet = SkipNetConfig(inputDepth: 32, outputChannels: 3, down: [16, 32, 64, 128, 128],
+                                       up: [16, 32, 64, 128, 128], skip: [4, 4, 4, 4, 4],
+                                       upsample: Array(repeating: .bilinear, count: 5))
+
     static let cases: [Case] = [
         Case(name: "denoise", config: .paperDenoise(), height: 512, width: 512) { c, h, w in
             (.uniformNoise(depth: c.inputDepth, scale: 0.1),
@@ -60,6 +65,11 @@ struct EngineBenchmark: ParsableCommand {
             (.uniformNoise(depth: c.inputDepth, scale: 0.1),
              .downsampledMSE(target: syntheticImage(channels: 3, height: h / 4, width: w / 4, seed: 2), factor: 4),
              FitOptions(learningRate: 0.01, regNoiseStd: 0.03, seed: 1))
+        },
+        Case(name: "fast-denoise", config: fastNet, height: 512, width: 512) { c, h, w in
+            (.uniformNoise(depth: c.inputDepth, scale: 0.1),
+             .mse(target: syntheticImage(channels: 3, height: h, width: w, seed: 1)),
+             FitOptions(learningRate: 0.01, regNoiseStd: 1.0 / 30, emaDecay: 0.99, divergenceGuard: true, seed: 1))
         },
         Case(name: "inpaint", config: .paperInpaintText(), height: 512, width: 512) { c, h, w in
             var rng = SeededRandom(seed: 3, stream: "bench-mask")

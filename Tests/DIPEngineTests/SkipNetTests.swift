@@ -39,12 +39,6 @@ final class SkipNetTests: XCTestCase {
         }
     }
 
-    /// Parameter gradients of the MSE loss through the whole net against central differences.
-    /// The net is float; with LeakyReLU slope 0.2 it is full of kinks that a finite step crosses,
-    /// so the tight check runs with slope 1 (every other layer unchanged: convs, BatchNorm over
-    /// few pixels, upsampling, concat, sigmoid), where a gradient passes when the central
-    /// difference at one of ε ∈ {1e-3, 3e-4, 1e-4} agrees within 3% relative + 2e-5 absolute.
-    /// The slope-0.2 net is checked in `testWholeNetGradientWithKinks` with a statistical criterion.
     /// Fills the tiny net's 3-channel input with seeded noise, runs forward, the MSE against a
     /// seeded 2-channel target and backward (gradients now in `net.gradients`), and returns the
     /// loss as a function of the current parameters (for finite differences).
@@ -65,6 +59,12 @@ final class SkipNetTests: XCTestCase {
         }
     }
 
+    /// Parameter gradients of the MSE loss through the whole net against central differences.
+    /// The net is float; with LeakyReLU slope 0.2 it is full of kinks that a finite step crosses,
+    /// so the tight check runs with slope 1 (every other layer unchanged: convs, BatchNorm over
+    /// few pixels, upsampling, concat, sigmoid), where a gradient passes when the central
+    /// difference at one of ε ∈ {1e-3, 3e-4, 1e-4} agrees within 3% relative + 2e-5 absolute.
+    /// The slope-0.2 net is checked in `testWholeNetGradientWithKinks` with a statistical criterion.
     func testWholeNetGradientMatchesFiniteDifferences() throws {
         for padding in [PaddingMode.reflection, .zero] {
             var config = SkipNetTests.tiny

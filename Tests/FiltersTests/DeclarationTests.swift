@@ -48,16 +48,17 @@ final class DeclarationTests: XCTestCase {
         }
         for preset in Preset.allCases {
             let p = ("preset", preset.rawValue)
-            XCTAssertEqual(try DenoiseFilter(parameters: values(DenoiseFilter.self, [p])).recipe,
+            XCTAssertEqual(try DenoiseFilter(parameters: values(DenoiseFilter.self, [p])).recipe(sigma: 25),
                            try DenoiseFilter.presets.recipe(preset))
-            XCTAssertEqual(try DenoiseFilter(parameters: values(DenoiseFilter.self, [p, ("sigma", "50")])).recipe,
-                           try DenoiseFilter.presets.recipe(preset, variant: DenoiseFilter.strongNoise))
+            let strong = try DenoiseFilter(parameters: values(DenoiseFilter.self, [p, ("sigma", "50")]))
+            XCTAssertEqual(strong.sigma, 50)
+            XCTAssertEqual(try strong.recipe(sigma: 50), try DenoiseFilter.presets.recipe(preset, variant: DenoiseFilter.strongNoise))
             XCTAssertEqual(try SuperResolutionFilter(parameters: values(SuperResolutionFilter.self, [p, ("scale", "8")])).recipe,
                            try SuperResolutionFilter.presets.recipe(preset, variant: SuperResolutionFilter.largeFactor))
             XCTAssertEqual(try DeblockFilter(parameters: values(DeblockFilter.self, [p])).recipe,
                            try DeblockFilter.presets.recipe(preset))
             let denoise = try DenoiseFilter(parameters: values(DenoiseFilter.self, [p, ("iters", "7"), ("lr", "0.5")]))
-            let applied = denoise.choice.apply(to: denoise.recipe)
+            let applied = denoise.choice.apply(to: try denoise.recipe(sigma: 25))
             XCTAssertEqual([applied.iterations], [7])
             XCTAssertEqual(applied.learningRate, 0.5)
         }

@@ -86,3 +86,17 @@ final class RestorationQualityTests: XCTestCase {
         return out
     }
 }
+
+/// Never worse than doing nothing: a short denoise leans on its input instead of returning an
+/// underfitted blur.
+final class NeverWorseTests: XCTestCase {
+    func testShortDenoiseIsNotWorseThanItsInput() throws {
+        let clean = try RestorationTest.crop(size: 64)
+        let noisy = try RestorationTest.run("add-noise --sigma 25 --seed 3", on: clean)
+        for iters in [1, 50] {
+            let out = try RestorationTest.run("denoise --iters \(iters)", on: noisy)
+            let before = try RestorationTest.psnr(noisy, clean), after = try RestorationTest.psnr(out, clean)
+            XCTAssertGreaterThanOrEqual(after, before, "denoise --iters \(iters): \(before) → \(after) dB")
+        }
+    }
+}

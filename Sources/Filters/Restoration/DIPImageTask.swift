@@ -54,14 +54,35 @@ enum DIPImageTask {
 }
 
 extension DIPImageTask {
-    /// Fits the net directly to the input image (denoise, deblock): ||f − x̂||².
+    /// Fits the net directly to the input image (denoise, deblock): ||f − x̂||². With
+    /// `noiseSigma` (the noise level on the [0, 1] scale) the estimate f is blended with the
+    /// input y as α·f + (1 − α)·y, α = min(1, σ² / mean((f − y)²)): the blend that minimises the
+    /// expected error when f's error is independent of the noise. An underfitted f (few steps)
+    /// then leans on the input, so the result is never worse than doing nothing; a fitted f, whose
+    /// residual is at or below σ², is returned as it is.
     static func fitToTarget(filter: String, recipe: DIPRecipe, choice: RestorationParameters.Choice,
-                            inputs: FilterInputs, context: FilterContext) throws -> Image {
+                            noiseSigma: Double? = nil, inputs: FilterInputs, context: FilterContext) throws -> Image {
         let image = inputs.image
         try validate(image, name: inputs.imageName, context: context)
         let alpha = PlanarImage.alpha(of: image)
-        return try restore(filter: filter, recipe: recipe, choice: choice, colours: PlanarImage(colorsOf: image),
+        let colours = PlanarImage(colorsOf: image)
+        return try restore(filter: filter, recipe: recipe, choice: choice, colours: colours,
                            inputs: inputs, context: context, target: { FitTarget(data: .mse(target: $0.planes)) },
-                           finish: { $0.image(like: image, alpha: alpha) })
+                           finish: { fitted in
+            guard let noiseSigma else { return fitted.image(like: image, alpha: alpha) }
+            return blend(fitted, colours, sigma: noiseSigma).image(like: image, alpha: alpha)
+        })
+    }
+
+    /// α·f + (1 − α)·y with α = min(1, σ² / mean((f − y)²)) (see `fitToTarget`).
+    static func blend(_ f: PlanarImage, _ y: PlanarImage, sigma: Double) -> PlanarImage {
+        var r = 0.0
+        for i in 0..<f.planes.count { let d = Double(min(max(f.planes[i], 0), 1) - y.planes[i]); r += d * d }
+        r /= Double(max(f.planes.count, 1))
+        let a = r > 0 ? Float(min(1, sigma * sigma / r)) : 1
+        guard a < 1 else { return f }
+        var out = f
+        for i in 0..<out.planes.count { out.planes[i] = a * min(max(f.planes[i], 0), 1) + (1 - a) * y.planes[i] }
+        return out
     }
 }

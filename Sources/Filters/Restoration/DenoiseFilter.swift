@@ -31,21 +31,33 @@ public final class DenoiseFilter: Filter {
         ])
     }()
 
-    static let sigma = Parameter<Double>.number("sigma", 0...255, default: 25,
+    static let sigma = OptionalParameter<Double>.number("sigma", 0...255,
+        defaultNote: "estimated from the image (median absolute deviation of its finest wavelet band)",
         help: "Noise level on the 0-255 scale (50 and above raise the input perturbation)")
     static let common = RestorationParameters(presets: presets)
     public static let parameters: [ParameterSpec] = [sigma.spec] + common.specs
 
-    let recipe: DIPRecipe
+    let sigma: Double?
     let choice: RestorationParameters.Choice
 
     public init(parameters: ParameterValues) throws {
         choice = Self.common.choice(parameters)
-        recipe = try Self.presets.recipe(choice.preset,
-                                         variant: parameters.value(Self.sigma) >= 50 ? Self.strongNoise : nil)
+        sigma = parameters.value(Self.sigma)
+        _ = try recipe(sigma: 25)   // the table has the preset
+    }
+
+    /// The preset's recipe for noise of `sigma` (0-255 scale).
+    func recipe(sigma: Double) throws -> DIPRecipe {
+        try Self.presets.recipe(choice.preset, variant: sigma >= 50 ? Self.strongNoise : nil)
     }
 
     public func apply(_ inputs: FilterInputs, context: FilterContext) throws -> Image {
-        try DIPImageTask.fitToTarget(filter: Self.name, recipe: recipe, choice: choice, inputs: inputs, context: context)
+        let image = inputs.image
+        try DIPImageTask.validate(image, name: inputs.imageName, context: context)
+        let colours = PlanarImage(colorsOf: image)
+        let s = sigma ?? NoiseLevel.sigma(colours.planes, channels: colours.channels, height: colours.height,
+                                          width: colours.width) * 255
+        return try DIPImageTask.fitToTarget(filter: Self.name, recipe: recipe(sigma: s), choice: choice,
+                                            noiseSigma: s / 255, inputs: inputs, context: context)
     }
 }
