@@ -6,7 +6,8 @@
 # code (`dip-pipe compare`; SR on luma with a 4-pixel crop, the paper's protocol). Prints one
 # markdown table and writes OUT/peers.png (PSNR against seconds per case, the peer as a star).
 #
-#   bash scripts/peers-benchmark.sh [--paper] [--data DIR] [--out DIR] [--tasks a,b] [--images a,b]
+#   bash scripts/peers-benchmark.sh [--paper] [--data DIR] [--out DIR] [--tasks a,b] [--images a,b] [--steps N]
+# (--steps fixes every fit's step count: a smoke run of the pipeline, not a quality figure)
 #
 # The Python peers run in a virtual environment this script makes (.build/peers-venv, from PyPI).
 # Long: the default preset takes minutes per image, the paper preset up to an hour and a half.
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
     --paper) PAPER=1 ;;
     --data) DATA=$2; shift ;;
     --out) OUT=$2; shift ;;
-    --tasks|--images) PASS+=("$1" "$2"); shift ;;
+    --tasks|--images|--steps) PASS+=("$1" "$2"); shift ;;
     *) echo "peers-benchmark: unknown option $1" >&2; exit 2 ;;
   esac
   shift
