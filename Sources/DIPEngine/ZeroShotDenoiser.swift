@@ -7,7 +7,7 @@
 ///        + ½(‖(D1 − n(D1)) − D1(y − n(y))‖² + ‖(D2 − n(D2)) − D2(y − n(y))‖²)  (consistency)
 ///
 /// (means over the elements). The result is y − n(y). Adam, learning rate halved every
-/// `decayEvery` steps, as the reference. Everything is planned in `init`; `step()` allocates
+/// `decayEvery` steps, as the reference; unlike it, the 1×1 head starts at zero (see `init`). Everything is planned in `init`; `step()` allocates
 /// nothing, and the same seed gives the same bits.
 public final class ZeroShotDenoiser {
     public struct Options: Sendable {
@@ -103,7 +103,11 @@ public final class ZeroShotDenoiser {
         partial = .allocate(capacity: 2 * channels)
         partial.initialize(repeating: 0, count: 2 * channels)
         var rng = SeededRandom(seed: options.seed, stream: "zero-shot weights")
-        for c in [half.c1, half.c2, half.c3] { c.initialise(parameters.pointer, rng: &rng) }
+        for c in [half.c1, half.c2] { c.initialise(parameters.pointer, rng: &rng) }
+        // The head starts at zero, so the first noise estimate is 0 and the result starts as the
+        // input itself: a short run is never worse than doing nothing (the reference's random head
+        // makes the untrained result noisier than the input).
+        (parameters.pointer + half.c3.weightOffset).update(repeating: 0, count: half.c3.parameterCount)
         image.withUnsafeBufferPointer { full.x.pointer.update(from: $0.baseAddress!, count: image.count) }
         Self.pairDownsample(full.x.pointer, channels: channels, h: height, w: width, into: half.x.pointer)
     }

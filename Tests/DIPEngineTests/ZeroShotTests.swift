@@ -37,9 +37,13 @@ final class ZeroShotTests: XCTestCase {
         let (_, noisy) = noisyImage(h: 8, w: 8, sigma: 0.1)
         var options = ZeroShotDenoiser.Options(); options.features = 6; options.seed = 2
         let z = try ZeroShotDenoiser(image: noisy, channels: 3, height: 8, width: 8, options: options)
+        // Random weights everywhere (the head starts at zero, which would hide the deeper layers).
+        var rng = SeededRandom(seed: 9)
+        for i in 0..<z.parameterCount { z.parameters.pointer[i] = (rng.nextUniform() * 2 - 1) * 0.3 }
         _ = z.evaluate()
         let analytic = Array(UnsafeBufferPointer(start: z.gradients.pointer, count: z.parameterCount))
         var agree = 0, tried = 0
+        XCTAssertGreaterThan(analytic.filter { $0 != 0 }.count, z.parameterCount * 9 / 10, "most gradients should be non-zero")
         for i in stride(from: 0, to: z.parameterCount, by: 7) {
             let num = centralDifference(z.parameters.pointer, i, eps: 1e-3) { Double(z.evaluate()) }
             tried += 1
@@ -61,6 +65,12 @@ final class ZeroShotTests: XCTestCase {
         let out = try run()
         XCTAssertLessThan(mse(out), 0.6 * mse(noisy.map { min(max($0, 0), 1) }), "did not denoise")
         XCTAssertEqual(out, try run(), "same seed, different bits")
+    }
+
+    func testStartsAtTheInput() throws {
+        let (_, noisy) = noisyImage(h: 16, w: 16, sigma: 0.1)
+        let z = try ZeroShotDenoiser(image: noisy, channels: 3, height: 16, width: 16)
+        XCTAssertEqual(z.denoised(), noisy.map { min(max($0, 0), 1) }, "the untrained net must return its input")
     }
 
     func testBadSizesThrow() {

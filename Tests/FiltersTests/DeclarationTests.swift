@@ -21,21 +21,22 @@ final class DeclarationTests: XCTestCase {
     }
 
     func testHelpShowsEveryPresetRow() throws {
-        let tables: [(any Filter.Type, PresetTable)] = [
-            (DenoiseFilter.self, DenoiseFilter.presets), (DeblockFilter.self, DeblockFilter.presets),
-            (SuperResolutionFilter.self, SuperResolutionFilter.presets), (InpaintFilter.self, InpaintFilter.presets),
-            (FlashFilter.self, FlashFilter.presets),
-        ]
-        for (type, table) in tables {
-            let help = type.details.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-            for row in table.rows {
-                XCTAssertTrue(help.contains("\(row.recipe.iterations) steps"), "\(type.name): \(row.preset) \(row.variant ?? "") steps")
-                XCTAssertTrue(help.contains(row.variant.map { "\(row.preset.rawValue), \($0)" } ?? row.preset.rawValue),
-                              "\(type.name): no line for \(row.preset) \(row.variant ?? "")")
-            }
-            let iters = try XCTUnwrap(type.parameters.first { $0.name == "iters" }?.defaultNote)
-            for row in table.rows { XCTAssertTrue(iters.contains("\(row.recipe.iterations)"), "\(type.name) --iters note: \(iters)") }
+        try checkHelp(DenoiseFilter.self, DenoiseFilter.presets)
+        try checkHelp(DeblockFilter.self, DeblockFilter.presets)
+        try checkHelp(SuperResolutionFilter.self, SuperResolutionFilter.presets)
+        try checkHelp(InpaintFilter.self, InpaintFilter.presets)
+        try checkHelp(FlashFilter.self, FlashFilter.presets)
+    }
+
+    private func checkHelp<R>(_ type: any Filter.Type, _ table: PresetTable<R>) throws {
+        let help = type.details.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        for row in table.rows {
+            XCTAssertTrue(help.contains("\(row.recipe.iterations) steps"), "\(type.name): \(row.preset) \(row.variant ?? "") steps")
+            XCTAssertTrue(help.contains(row.variant.map { "\(row.preset.rawValue), \($0)" } ?? row.preset.rawValue),
+                          "\(type.name): no line for \(row.preset) \(row.variant ?? "")")
         }
+        let iters = try XCTUnwrap(type.parameters.first { $0.name == "iters" }?.defaultNote)
+        for row in table.rows { XCTAssertTrue(iters.contains("\(row.recipe.iterations)"), "\(type.name) --iters note: \(iters)") }
     }
 
     /// The recipe a configured filter holds is the table's row for its preset and variant, with
@@ -50,9 +51,11 @@ final class DeclarationTests: XCTestCase {
             let p = ("preset", preset.rawValue)
             XCTAssertEqual(try DenoiseFilter(parameters: values(DenoiseFilter.self, [p])).recipe(sigma: 25),
                            try DenoiseFilter.presets.recipe(preset))
+            if preset == .paper {
             let strong = try DenoiseFilter(parameters: values(DenoiseFilter.self, [p, ("sigma", "50")]))
             XCTAssertEqual(strong.sigma, 50)
             XCTAssertEqual(try strong.recipe(sigma: 50), try DenoiseFilter.presets.recipe(preset, variant: DenoiseFilter.strongNoise))
+            }
             XCTAssertEqual(try SuperResolutionFilter(parameters: values(SuperResolutionFilter.self, [p, ("scale", "8")])).recipe,
                            try SuperResolutionFilter.presets.recipe(preset, variant: SuperResolutionFilter.largeFactor))
             XCTAssertEqual(try DeblockFilter(parameters: values(DeblockFilter.self, [p])).recipe,
@@ -61,8 +64,9 @@ final class DeclarationTests: XCTestCase {
             let applied = denoise.choice.apply(to: try denoise.recipe(sigma: 25))
             XCTAssertEqual([applied.iterations], [7])
             XCTAssertEqual(applied.learningRate, 0.5)
+            if case .dip(let r) = applied { XCTAssertNil(r.stopping, "--iters must turn the stopping rule off") }
         }
-        XCTAssertNotEqual(try DenoiseFilter.presets.recipe(.fast), try DenoiseFilter.presets.recipe(.fast, variant: DenoiseFilter.strongNoise))
+        XCTAssertNotEqual(try DenoiseFilter.presets.recipe(.paper), try DenoiseFilter.presets.recipe(.paper, variant: DenoiseFilter.strongNoise))
         XCTAssertEqual(InpaintFilter.CaseChoice.allCases.compactMap(\.forced), MaskAnalysis.Case.allCases)
     }
 
@@ -73,9 +77,14 @@ final class DeclarationTests: XCTestCase {
             XCTAssertEqual(r.learningRate, lr, file: file, line: line)
             XCTAssertEqual(r.regNoiseStd, noise, accuracy: 1e-7, file: file, line: line)
         }
-        check(try DenoiseFilter.presets.recipe(.paper), 3000, 0.01, 1.0 / 30)
-        check(try DenoiseFilter.presets.recipe(.paper, variant: DenoiseFilter.strongNoise), 3000, 0.01, 1.0 / 20)
-        XCTAssertEqual(try DenoiseFilter.presets.recipe(.paper).emaDecay, 0.99)
+        guard case .dip(let denoisePaper) = try DenoiseFilter.presets.recipe(.paper),
+              case .dip(let denoiseStrong) = try DenoiseFilter.presets.recipe(.paper, variant: DenoiseFilter.strongNoise) else {
+            return XCTFail("denoise's paper preset is not DIP")
+        }
+        check(denoisePaper, 3000, 0.01, 1.0 / 30)
+        check(denoiseStrong, 3000, 0.01, 1.0 / 20)
+        XCTAssertEqual(denoisePaper.emaDecay, 0.99)
+        XCTAssertNil(denoisePaper.stopping, "the paper preset runs the reference's fixed count")
         check(try SuperResolutionFilter.presets.recipe(.paper), 2000, 0.01, 0.03)
         check(try SuperResolutionFilter.presets.recipe(.paper, variant: SuperResolutionFilter.largeFactor), 4000, 0.01, 0.05)
         check(try InpaintFilter.presets.recipe(.paper, variant: "pixels"), 11000, 0.001, 0.03)
@@ -84,6 +93,6 @@ final class DeclarationTests: XCTestCase {
         check(try InpaintFilter.presets.recipe(.paper, variant: "region"), 3001, 0.01, 0)
         check(try FlashFilter.presets.recipe(.paper), 601, 0.1, 0)
         check(try DeblockFilter.presets.recipe(.paper), 2400, 0.01, 1.0 / 30)
-        XCTAssertEqual(try DenoiseFilter.presets.recipe(.paper).net, SkipNetConfig.paperDenoise())
+        XCTAssertEqual(denoisePaper.net, SkipNetConfig.paperDenoise())
     }
 }

@@ -2,7 +2,7 @@ import DIPEngine
 
 /// Everything one Deep Image Prior fit needs besides the images: the net, its input, and the
 /// optimisation schedule. Each filter's `PresetTable` holds these; user parameters override fields.
-struct DIPRecipe: Equatable {
+struct DIPRecipe: PresetRecipe {
     enum InputKind: Equatable {
         /// Uniform noise U(0,1)·0.1 with this many channels.
         case noise(depth: Int)
@@ -45,6 +45,16 @@ struct DIPRecipe: Equatable {
         return r
     }
 
+    func overridden(steps: Int?, learningRate: Float?) -> DIPRecipe {
+        var r = self
+        if let steps { r.iterations = steps; r.stopping = nil }
+        if let learningRate { r.learningRate = learningRate }
+        return r
+    }
+
+    /// A copy that stops by itself (`StoppingRule.standard`) with its step count as the cap.
+    var stoppingItself: DIPRecipe { with(\.stopping, .standard(cap: iterations)) }
+
     /// A copy with one field changed (for a preset's variants).
     func with<V>(_ field: WritableKeyPath<DIPRecipe, V>, _ value: V) -> DIPRecipe {
         var r = self
@@ -73,7 +83,7 @@ extension DIPRecipe {
         case .guide: p.append("z = the flash image")
         }
         p.append("lr \(Self.number(learningRate))")
-        p.append("\(iterations) steps")
+        p.append(stopping.map { "at most \(iterations) steps, " + $0.phrase } ?? "\(iterations) steps")
         p.append(regNoiseStd > 0 ? "reg noise \(Self.fraction(regNoiseStd))" : "no reg noise")
         if let emaDecay {
             p.append("EMA \(Self.number(emaDecay))" + (averagingBurnIn ? " after the first quarter" : ""))
@@ -82,7 +92,6 @@ extension DIPRecipe {
         }
         if divergenceGuard { p.append("divergence guard") }
         if residual { p.append("residual over the classical start") }
-        if let stopping { p.append("at most \(iterations) steps: " + stopping.phrase) }
         return p
     }
 

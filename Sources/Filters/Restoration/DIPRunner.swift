@@ -67,7 +67,10 @@ enum DIPRunner {
     }
 
     static func map(_ error: EngineError, _ request: FitRequest) -> DipError {
-        let filter = request.filter, imageName = request.imageName
+        map(error, filter: request.filter, imageName: request.imageName)
+    }
+
+    static func map(_ error: EngineError, filter: String, imageName: String) -> DipError {
         switch error {
         case .badConfiguration(let m): return .badParameter(filter, m)
         case .badInput(let m): return .badImage(imageName, m)

@@ -15,12 +15,12 @@ public final class DeblockFilter: Filter {
         """ + presets.helpText
     }
 
-    /// Denoising's base rows with the reference's shorter run (JPEG blocks are learnt by ~2400 steps).
-    static let presets: PresetTable = {
-        let denoise = DenoiseFilter.presets.rows.filter { $0.variant == nil }
-        let steps: [Preset: Int] = [.fast: 1000, .paper: 2400]
-        return PresetTable(rows: denoise.map { .init($0.preset, $0.recipe.with(\.iterations, steps[$0.preset] ?? $0.recipe.iterations)) })
-    }()
+    /// Denoising's DIP set-ups with the reference's shorter run (JPEG blocks are learnt by ~2400
+    /// steps). The zero-shot net does not apply: its sub-images' errors are not independent here.
+    static let presets = PresetTable<DIPRecipe>(rows: [
+        .init(.fast, DenoiseFilter.dipFast.with(\.iterations, 1000).stoppingItself),
+        .init(.paper, DenoiseFilter.dipPaper.with(\.iterations, 2400)),
+    ])
 
     static let common = RestorationParameters(presets: presets)
     public static let parameters: [ParameterSpec] = common.specs

@@ -8,10 +8,13 @@ public final class DenoiseFilter: Filter {
     public static let summary = "Deep Image Prior denoising (Gaussian or real sensor noise)"
     public static var details: String {
         """
-        Fits DIP's skip encoder-decoder to the noisy image (MSE data term) from a fixed noise input,
-        with input perturbation, output averaging and the divergence guard. Any image size: sides
-        are reflect-padded to a multiple of 32 and cropped back. Grey and colour; alpha passes
-        through unchanged.
+        No training data, no downloaded weights: a net is fitted to the one noisy image. The fast
+        preset trains a zero-shot Noise2Noise net on the image's two diagonal half-size sub-images
+        (their noises are independent, so each is the other's noisy target); the paper preset fits
+        DIP's skip encoder-decoder to the noisy image from a fixed noise input, with input
+        perturbation, output averaging and the divergence guard. Both results are blended with the
+        input by the noise level (given or estimated), so a short run is never worse than its
+        input. Any image size; grey and colour; alpha passes through unchanged.
 
 
         """ + presets.helpText
@@ -19,17 +22,21 @@ public final class DenoiseFilter: Filter {
 
     /// The variant for strong noise: the reference raises the input perturbation at σ = 50.
     static let strongNoise = "--sigma >= 50"
-    static let presets: PresetTable = {
-        let paper = DIPRecipe(net: SkipNetConfig.paperDenoise(), input: .noise(depth: 32), iterations: 3000,
-                              learningRate: 0.01, regNoiseStd: 1.0 / 30, emaDecay: 0.99, divergenceGuard: true)
-        let fast = DIPRecipe(net: DIPRecipe.fastNet(), input: .noise(depth: 32), iterations: 1200,
-                             learningRate: 0.01, regNoiseStd: 1.0 / 30, emaDecay: 0.99, divergenceGuard: true,
-                             averagingBurnIn: true)
-        return PresetTable(rows: [
-            .init(.fast, fast), .init(.fast, strongNoise, fast.with(\.regNoiseStd, 1.0 / 20)),
-            .init(.paper, paper), .init(.paper, strongNoise, paper.with(\.regNoiseStd, 1.0 / 20)),
-        ])
-    }()
+    /// The reference notebook's DIP set-up (F16, σ = 25).
+    static let dipPaper = DIPRecipe(net: SkipNetConfig.paperDenoise(), input: .noise(depth: 32), iterations: 3000,
+                                    learningRate: 0.01, regNoiseStd: 1.0 / 30, emaDecay: 0.99, divergenceGuard: true)
+    /// DIP with the light net, averaging after a burn-in (deblock's fast set-up, and denoise's
+    /// before the zero-shot net replaced it).
+    static let dipFast = DIPRecipe(net: DIPRecipe.fastNet(), input: .noise(depth: 32), iterations: 1200,
+                                   learningRate: 0.01, regNoiseStd: 1.0 / 30, emaDecay: 0.99, divergenceGuard: true,
+                                   averagingBurnIn: true)
+    /// fast: the zero-shot Noise2Noise net, which reaches a higher PSNR than DIP's light net in
+    /// less time on both smooth and textured photos (see the README's denoising table).
+    static let zeroShotFast = ZeroShotRecipe(iterations: 1000, learningRate: 0.002, decayEvery: 400)
+    static let presets = PresetTable<DenoiseRecipe>(rows: [
+        .init(.fast, .zeroShot(zeroShotFast)),
+        .init(.paper, .dip(dipPaper)), .init(.paper, strongNoise, .dip(dipPaper.with(\.regNoiseStd, 1.0 / 20))),
+    ])
 
     static let sigma = OptionalParameter<Double>.number("sigma", 0...255,
         defaultNote: "estimated from the image (median absolute deviation of its finest wavelet band)",
@@ -47,7 +54,7 @@ public final class DenoiseFilter: Filter {
     }
 
     /// The preset's recipe for noise of `sigma` (0-255 scale).
-    func recipe(sigma: Double) throws -> DIPRecipe {
+    func recipe(sigma: Double) throws -> DenoiseRecipe {
         try Self.presets.recipe(choice.preset, variant: sigma >= 50 ? Self.strongNoise : nil)
     }
 
@@ -57,7 +64,13 @@ public final class DenoiseFilter: Filter {
         let colours = PlanarImage(colorsOf: image)
         let s = sigma ?? NoiseLevel.sigma(colours.planes, channels: colours.channels, height: colours.height,
                                           width: colours.width) * 255
-        return try DIPImageTask.fitToTarget(filter: Self.name, recipe: recipe(sigma: s), choice: choice,
-                                            noiseSigma: s / 255, inputs: inputs, context: context)
+        switch try recipe(sigma: s) {
+        case .dip(let r):
+            return try DIPImageTask.fitToTarget(filter: Self.name, recipe: r, choice: choice,
+                                                noiseSigma: s / 255, inputs: inputs, context: context)
+        case .zeroShot(let r):
+            return try DIPImageTask.zeroShot(filter: Self.name, recipe: choice.apply(to: r), choice: choice,
+                                             noiseSigma: s / 255, inputs: inputs, context: context)
+        }
     }
 }

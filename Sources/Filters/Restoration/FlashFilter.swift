@@ -15,12 +15,13 @@ public final class FlashFilter: Filter {
         """ + presets.helpText
     }
 
-    static let presets: PresetTable = {
+    static let presets: PresetTable<DIPRecipe> = {
         let paper = DIPRecipe(net: SkipNetConfig.paperFlash(), input: .guide, iterations: 601, learningRate: 0.1,
                               regNoiseStd: 0, emaDecay: nil, divergenceGuard: false)
         var fastNet = DIPRecipe.fastNet()
         fastNet.upsample = paper.net.upsample
-        return PresetTable(rows: [.init(.fast, paper.with(\.net, fastNet).with(\.iterations, 400)), .init(.paper, paper)])
+        return PresetTable(rows: [.init(.fast, paper.with(\.net, fastNet).with(\.iterations, 400).stoppingItself),
+                                  .init(.paper, paper)])
     }()
 
     static let flash = OptionalParameter<String>.image("flash", help: "The flash image (same size as the no-flash input)")

@@ -6,21 +6,31 @@ enum Preset: String, ParameterChoice {
     case fast, paper
 }
 
+/// What a preset row holds: a set-up that describes itself in phrases and whose step count and
+/// learning rate the user may override.
+protocol PresetRecipe: Equatable {
+    var phrases: [String] { get }
+    var iterations: Int { get }
+    var learningRate: Float { get }
+    /// A copy that runs exactly `steps` steps (no stopping rule) at `learningRate` when given.
+    func overridden(steps: Int?, learningRate: Float?) -> Self
+}
+
 /// A DIP filter's presets as data: one row per preset and variant (a variant is a case the
 /// filter distinguishes, such as "--sigma >= 50" or an inpainting case). The fit takes its recipe
 /// from here, and the filter's help text and its parameters' default notes are generated from
 /// the same rows, so they cannot disagree with what runs.
-struct PresetTable {
+struct PresetTable<Recipe: PresetRecipe> {
     struct Row {
         let preset: Preset
         /// nil for the preset's base row; else the condition in words ("--sigma >= 50", "pixels").
         let variant: String?
-        let recipe: DIPRecipe
+        let recipe: Recipe
 
-        init(_ preset: Preset, _ variant: String, _ recipe: DIPRecipe) {
+        init(_ preset: Preset, _ variant: String, _ recipe: Recipe) {
             self.preset = preset; self.variant = variant; self.recipe = recipe
         }
-        init(_ preset: Preset, _ recipe: DIPRecipe) {
+        init(_ preset: Preset, _ recipe: Recipe) {
             self.preset = preset; variant = nil; self.recipe = recipe
         }
     }
@@ -28,7 +38,7 @@ struct PresetTable {
     let rows: [Row]
 
     /// The recipe of `preset` for `variant` (the preset's base row when the variant has none).
-    func recipe(_ preset: Preset, variant: String? = nil) throws -> DIPRecipe {
+    func recipe(_ preset: Preset, variant: String? = nil) throws -> Recipe {
         let mine = rows.filter { $0.preset == preset }
         guard let row = mine.first(where: { $0.variant == variant }) ?? mine.first(where: { $0.variant == nil }) else {
             throw DipError.failure("internal: no '\(preset.rawValue)' preset row for \(variant ?? "the base case")")
@@ -60,7 +70,7 @@ struct PresetTable {
     /// What a field is when the user does not set it, per preset, in words:
     /// "the preset's (fast 1200; paper 3000)", "the preset's (fast 2500, 4000 for x5-x8; ...)" or,
     /// when every row is a variant, "the preset's (fast: pixels 3000, text 1500, ...; ...)".
-    func defaultNote<V: Equatable>(_ field: KeyPath<DIPRecipe, V>, _ show: (V) -> String) -> String {
+    func defaultNote<V: Equatable>(_ field: KeyPath<Recipe, V>, _ show: (V) -> String) -> String {
         var parts: [String] = []
         for preset in Preset.allCases {
             let mine = rows.filter { $0.preset == preset }

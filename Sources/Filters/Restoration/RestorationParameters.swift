@@ -12,7 +12,7 @@ struct RestorationParameters {
     let maxSeconds = OptionalParameter<Double>.number("max-seconds", 0.001...1e9, defaultNote: "no limit",
         help: "Stop after this many seconds and return the best estimate so far")
 
-    init(presets: PresetTable) {
+    init<R>(presets: PresetTable<R>) {
         iterations = .int("iters", 1...1_000_000, defaultNote: presets.defaultNote(\.iterations) { "\($0)" },
                           help: "Optimisation steps")
         learningRate = .number("lr", 1e-7...10, defaultNote: presets.defaultNote(\.learningRate) { DIPRecipe.number($0) },
@@ -29,13 +29,8 @@ struct RestorationParameters {
         var seed: UInt64?
         var maxSeconds: Double?
 
-        /// `recipe` with the user's step count (which turns the stopping rule off) and learning rate.
-        func apply(to recipe: DIPRecipe) -> DIPRecipe {
-            var r = recipe
-            if let iterations { r.iterations = iterations; r.stopping = nil }
-            if let learningRate { r.learningRate = learningRate }
-            return r
-        }
+        /// `recipe` with the user's step count (which turns any stopping rule off) and learning rate.
+        func apply<R: PresetRecipe>(to recipe: R) -> R { recipe.overridden(steps: iterations, learningRate: learningRate) }
 
         /// The seed of the fit: the filter's own `--seed`, else the run's.
         func seed(_ context: FilterContext) -> UInt64 { seed ?? context.seed }

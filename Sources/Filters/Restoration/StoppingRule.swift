@@ -12,7 +12,11 @@ struct StoppingRule: Equatable {
     /// Rate of the moving mean and variance (the reference's α = 0.1 ≈ a 10-step window).
     var rate: Float = 0.1
 
-    var phrase: String { "stops itself when the output variance has not fallen for \(patience) steps (not before \(minimumSteps))" }
+    /// The fast presets' rule for a run capped at `cap` steps: not before half the cap, then
+    /// 200 steps of patience. The paper presets keep the reference's fixed step counts.
+    static func standard(cap: Int) -> StoppingRule { StoppingRule(minimumSteps: cap / 2, patience: 200) }
+
+    var phrase: String { "stopping itself once the output variance has not fallen for \(patience) steps (not before \(minimumSteps))" }
 }
 
 /// Follows one fit for a `StoppingRule`: O(pixels) memory (the moving mean and the estimate kept

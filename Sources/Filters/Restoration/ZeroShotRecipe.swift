@@ -1,0 +1,100 @@
+import DIPEngine
+import FilterAPI
+
+/// The Zero-Shot Noise2Noise set-up (Mansour & Heckel, CVPR 2023; `DIPEngine.ZeroShotDenoiser`)
+/// as a preset row: a two-layer net trained on the noisy image's own diagonal half-resolution
+/// sub-images. Like DIP it needs no training data and no downloaded weights; unlike DIP its tiny
+/// net cannot learn the noise, so it runs a fixed number of steps without a stopping rule.
+struct ZeroShotRecipe: PresetRecipe {
+    var iterations: Int
+    var learningRate: Float
+    var features = 48
+    /// Steps between halvings of the learning rate.
+    var decayEvery: Int
+    var consistency = true
+
+    var phrases: [String] {
+        ["zero-shot Noise2Noise: 2 conv layers of \(features) channels trained on the image's two diagonal half-size sub-images",
+         "lr \(DIPRecipe.number(learningRate)) halved every \(decayEvery) steps", "\(iterations) steps",
+         consistency ? "with the consistency term" : "no consistency term"]
+    }
+
+    func overridden(steps: Int?, learningRate: Float?) -> ZeroShotRecipe {
+        var r = self
+        if let steps { r.iterations = steps }
+        if let learningRate { r.learningRate = learningRate }
+        return r
+    }
+
+    var options: ZeroShotDenoiser.Options {
+        var o = ZeroShotDenoiser.Options()
+        o.learningRate = learningRate; o.features = features; o.decayEvery = decayEvery; o.consistency = consistency
+        return o
+    }
+}
+
+/// What a denoise preset runs: Deep Image Prior, or the zero-shot Noise2Noise net.
+enum DenoiseRecipe: PresetRecipe {
+    case dip(DIPRecipe)
+    case zeroShot(ZeroShotRecipe)
+
+    var phrases: [String] {
+        switch self { case .dip(let r): return r.phrases; case .zeroShot(let r): return r.phrases }
+    }
+    var iterations: Int {
+        switch self { case .dip(let r): return r.iterations; case .zeroShot(let r): return r.iterations }
+    }
+    var learningRate: Float {
+        switch self { case .dip(let r): return r.learningRate; case .zeroShot(let r): return r.learningRate }
+    }
+    func overridden(steps: Int?, learningRate: Float?) -> DenoiseRecipe {
+        switch self {
+        case .dip(let r): return .dip(r.overridden(steps: steps, learningRate: learningRate))
+        case .zeroShot(let r): return .zeroShot(r.overridden(steps: steps, learningRate: learningRate))
+        }
+    }
+}
+
+extension DIPImageTask {
+    /// Denoises `image` with the zero-shot net: pads the colour planes to even sides (reflection),
+    /// trains `recipe.iterations` steps with progress (cancellable, `--max-seconds`), crops back and
+    /// blends with the input by `noiseSigma` (see `fitToTarget`).
+    static func zeroShot(filter: String, recipe: ZeroShotRecipe, choice: RestorationParameters.Choice,
+                         noiseSigma: Double, inputs: FilterInputs, context: FilterContext) throws -> Image {
+        let image = inputs.image
+        try validate(image, name: inputs.imageName, context: context)
+        let alpha = PlanarImage.alpha(of: image)
+        let colours = PlanarImage(colorsOf: image)
+        let padded = colours.padded(width: max(4, colours.width + colours.width % 2),
+                                    height: max(4, colours.height + colours.height % 2))
+        var options = recipe.options
+        options.seed = choice.seed(context)
+        let net: ZeroShotDenoiser
+        do {
+            net = try ZeroShotDenoiser(image: padded.planes, channels: padded.channels, height: padded.height,
+                                       width: padded.width, options: options)
+        } catch let error as EngineError {
+            throw DIPRunner.map(error, filter: filter, imageName: inputs.imageName)
+        }
+        let finish = { (planes: [Float]) -> Image in
+            let f = PlanarImage(width: padded.width, height: padded.height, channels: padded.channels, planes: planes)
+                .cropped(width: colours.width, height: colours.height)
+            return blend(f, colours, sigma: noiseSigma).image(like: image, alpha: alpha)
+        }
+        let start = MonotonicClock.now()
+        for step in 1...max(recipe.iterations, 1) {
+            let loss: Float
+            do { loss = try net.step() } catch let error as EngineError {
+                throw DIPRunner.map(error, filter: filter, imageName: inputs.imageName)
+            }
+            let elapsed = MonotonicClock.now() - start
+            let timeUp = choice.maxSeconds.map { elapsed >= $0 } ?? false
+            let event = ProgressEvent(filter: filter, step: step, total: timeUp ? step : recipe.iterations,
+                                      loss: Double(loss), elapsed: elapsed)
+            try context.report(event)
+            context.observer?(event) { finish(net.denoised()) }
+            if timeUp { break }
+        }
+        return finish(net.denoised())
+    }
+}
