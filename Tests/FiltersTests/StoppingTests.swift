@@ -35,6 +35,26 @@ final class StoppingTests: XCTestCase {
         }
     }
 
+    /// A fit with a stopping rule ends before its cap and says why on its last progress event.
+    func testFitStopsByItselfAndSaysWhy() throws {
+        let image = BasicTest.pattern(64, 64)
+        let colours = PlanarImage(colorsOf: image)
+        var recipe = DenoiseFilter.dipFast.with(\.iterations, 400)
+        recipe.stopping = StoppingRule(minimumSteps: 20, patience: 5)
+        recipe = recipe.withChannels(colours.channels)
+        let request = FitRequest(filter: "test", imageName: "pattern", recipe: recipe, width: 64, height: 64,
+                                 input: .uniformNoise(depth: 32, scale: 0.1), data: .mse(target: colours.planes),
+                                 seed: 1, maxSeconds: nil)
+        var last: ProgressEvent? = nil
+        let context = FilterContext(seed: 1, progress: { last = $0; return true })
+        let out = try DIPRunner.fit(request, context: context) { _ in image }
+        let event = try XCTUnwrap(last)
+        XCTAssertLessThan(event.step, 400, "did not stop before the cap")
+        XCTAssertEqual(event.step, event.total, "the last event must close the progress")
+        XCTAssertTrue(event.stopReason?.contains("variance") ?? false, "\(event.stopReason ?? "no reason")")
+        XCTAssertEqual(out.count, 3 * 64 * 64)
+    }
+
     /// super-resolution's fast preset fits a residual over bicubic: its first steps stay close to
     /// bicubic, whatever the random net would draw.
     func testResidualSuperResolutionStartsAtBicubic() throws {

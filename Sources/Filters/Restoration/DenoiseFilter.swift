@@ -32,7 +32,7 @@ public final class DenoiseFilter: Filter {
                                    averagingBurnIn: true)
     /// fast: the zero-shot Noise2Noise net, which reaches a higher PSNR than DIP's light net in
     /// less time on both smooth and textured photos (see the README's denoising table).
-    static let zeroShotFast = ZeroShotRecipe(iterations: 1000, learningRate: 0.002, decayEvery: 400)
+    static let zeroShotFast = ZeroShotRecipe(iterations: 600, learningRate: 0.002, decayEvery: 300)
     static let presets = PresetTable<DenoiseRecipe>(rows: [
         .init(.fast, .zeroShot(zeroShotFast)),
         .init(.paper, .dip(dipPaper)), .init(.paper, strongNoise, .dip(dipPaper.with(\.regNoiseStd, 1.0 / 20))),
