@@ -1,11 +1,12 @@
 import DIPEngine
 import FilterAPI
 
-/// `denoise`: Deep Image Prior denoising — the net is fitted to the noisy image itself with
+/// `denoise`: denoising by a net fitted to the one noisy image — the zero-shot Noise2Noise net
+/// (fast) or Deep Image Prior (paper), whose skip net is fitted to the noisy image itself with
 /// ||f − x̂||², and its output (averaged over steps) is returned before it learns the noise.
 public final class DenoiseFilter: Filter {
     public static let name = "denoise"
-    public static let summary = "Deep Image Prior denoising (Gaussian or real sensor noise)"
+    public static let summary = "Denoising by a net fitted to the one image (zero-shot Noise2Noise, or Deep Image Prior)"
     public static var details: String {
         """
         No training data, no downloaded weights: a net is fitted to the one noisy image. The fast
