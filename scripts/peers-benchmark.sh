@@ -6,17 +6,19 @@
 # code (`dip-pipe compare`; SR on luma with a 4-pixel crop, the paper's protocol). Prints one
 # markdown table and writes OUT/peers.png (PSNR against seconds per case, the peer as a star).
 #
-#   bash scripts/peers-benchmark.sh [--paper] [--data DIR] [--out DIR] [--tasks a,b] [--images a,b] [--steps N]
-# (--steps fixes every fit's step count: a smoke run of the pipeline, not a quality figure)
+#   bash scripts/peers-benchmark.sh [--paper] [--peers-only] [--data DIR] [--out DIR] [--tasks a,b] [--images a,b] [--steps N]
+# (--steps fixes every fit's step count: a smoke run of the pipeline, not a quality figure;
+# --peers-only reuses the dip results already in OUT, e.g. from `dip-bench quality --out OUT`)
 #
 # The Python peers run in a virtual environment this script makes (.build/peers-venv, from PyPI).
 # Long: the default preset takes minutes per image, the paper preset up to an hour and a half.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DATA=../shared/data OUT=.build/peers PAPER=0 PASS=()
+DATA=../shared/data OUT=.build/peers PAPER=0 RERUN_DIP=1 PASS=()
 while [ $# -gt 0 ]; do
   case $1 in
     --paper) PAPER=1 ;;
+    --peers-only) RERUN_DIP=0 ;;
     --data) DATA=$2; shift ;;
     --out) OUT=$2; shift ;;
     --tasks|--images|--steps) PASS+=("$1" "$2"); shift ;;
@@ -34,8 +36,12 @@ fi
 STATE=../shared/tools/cpu-state.sh
 [ -x "$STATE" ] && echo "machine before: $(bash "$STATE")"
 mkdir -p "$OUT"
-.build/release/dip-bench quality --data "$DATA" --out "$OUT" "${PASS[@]}" | tee "$OUT/dip-fast.md"
-[ "$PAPER" = 1 ] && .build/release/dip-bench quality --data "$DATA" --out "$OUT" --preset paper "${PASS[@]}" | tee "$OUT/dip-paper.md"
+if [ "$RERUN_DIP" = 1 ]; then
+  .build/release/dip-bench quality --data "$DATA" --out "$OUT" "${PASS[@]}" | tee "$OUT/dip-fast.md"
+  if [ "$PAPER" = 1 ]; then
+    .build/release/dip-bench quality --data "$DATA" --out "$OUT" --preset paper "${PASS[@]}" | tee "$OUT/dip-paper.md"
+  fi
+fi
 "$VENV/bin/python" scripts/peers/peers.py "$OUT"
 [ -x "$STATE" ] && echo "machine after: $(bash "$STATE")"
 : > "$OUT/scores.tsv"
