@@ -175,13 +175,6 @@ public final class DIPFitter {
         try body(UnsafeBufferPointer(start: net.output.base, count: config.outputChannels * height * width))
     }
 
-    /// Calls `body` with what the fit would report now — the averaged output once averaging has
-    /// started, else the latest output — without copying (valid only inside `body`).
-    public func withEstimate<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
-        if let average, averageStarted { return try body(UnsafeBufferPointer(start: average.pointer, count: average.count)) }
-        return try withOutput(body)
-    }
-
     /// The EMA of the outputs when `options.emaDecay` is set (nil before the first step or without EMA).
     public var averagedOutput: [Float]? {
         guard let average, averageStarted else { return nil }

@@ -43,7 +43,7 @@ enum DIPRunner {
                 if let lastFinite { return lastFinite }
                 throw map(error, request)
             }
-            let stop = monitor.map { m in fitter.withOutput { o in fitter.withEstimate { m.observe(step: step, output: o, estimate: $0) } } } ?? false
+            let stop = monitor.map { m in fitter.withOutput { m.observe(step: step, output: $0) } } ?? false
             let elapsed = MonotonicClock.now() - start
             let timeUp = request.maxSeconds.map { elapsed >= $0 } ?? false
             var event = ProgressEvent(filter: request.filter, step: step, total: timeUp || stop ? step : total,
@@ -51,7 +51,11 @@ enum DIPRunner {
             if stop, let monitor { event.stopReason = "stopped at step \(step): \(monitor.reason)" }
             try context.report(event)
             observe(fitter, event)
-            if stop, let kept = monitor?.kept, kept.allSatisfy({ $0.isFinite }) { return kept }
+            if stop {
+                let estimate = fitter.averagedOutput ?? fitter.output
+                if estimate.allSatisfy({ $0.isFinite }) { lastFinite = estimate }
+                break
+            }
             if timeUp || step == total || step % 100 == 0 {
                 let estimate = fitter.averagedOutput ?? fitter.output
                 if estimate.allSatisfy({ $0.isFinite }) { lastFinite = estimate }

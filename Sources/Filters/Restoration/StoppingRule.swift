@@ -3,7 +3,9 @@
 /// Stopping for Deep Image Prior", TMLR 2023). While the net learns the image the outputs change
 /// less and less; once it starts learning the degradation (noise, blocks, aliasing) they wander
 /// again, so the variance has a valley where the result is best. The fit stops when the variance
-/// has not reached a new minimum for `patience` steps and returns its estimate at the minimum.
+/// has not reached a new minimum for `patience` steps and returns its estimate at that step (the
+/// output average where the preset averages). Minima count only from half of `minimumSteps` on:
+/// a residual fit starts from a still output, whose variance is lowest before anything is learnt.
 struct StoppingRule: Equatable {
     /// No stop before this step.
     var minimumSteps: Int
@@ -19,12 +21,11 @@ struct StoppingRule: Equatable {
     var phrase: String { "stopping itself once the output variance has not fallen for \(patience) steps (not before \(minimumSteps))" }
 }
 
-/// Follows one fit for a `StoppingRule`: O(pixels) memory (the moving mean and the estimate kept
-/// at the variance minimum); `observe` allocates nothing.
+/// Follows one fit for a `StoppingRule`: O(pixels) memory (the moving mean); `observe` allocates
+/// nothing.
 final class StoppingMonitor {
     let rule: StoppingRule
     private var mean: [Float]
-    private(set) var kept: [Float]
     private var variance = 0.0, observed = 0
     private(set) var bestVariance = Double.infinity
     private(set) var bestStep = 0
@@ -32,12 +33,10 @@ final class StoppingMonitor {
     init(rule: StoppingRule, count: Int) {
         self.rule = rule
         mean = [Float](repeating: 0, count: count)
-        kept = []
     }
 
-    /// Takes step `step`'s raw output; keeps `estimate` (what the fit would return now) when the
-    /// variance reaches a new minimum. Returns true when the fit should stop.
-    func observe(step: Int, output: UnsafeBufferPointer<Float>, estimate: UnsafeBufferPointer<Float>) -> Bool {
+    /// Takes step `step`'s raw output. Returns true when the fit should stop.
+    func observe(step: Int, output: UnsafeBufferPointer<Float>) -> Bool {
         let a = rule.rate
         var s = 0.0
         let started = observed > 0
@@ -61,11 +60,9 @@ final class StoppingMonitor {
         // The first change seeds the variance (no ramp from 0); minima count once the moving
         // average spans its window (1/rate observations).
         variance = observed == 2 ? change / Double(a) : Double(1 - a) * variance + change
-        if Float(observed) * a >= 1, variance < bestVariance {
+        if Float(observed) * a >= 1, step >= rule.minimumSteps / 2, variance < bestVariance {
             bestVariance = variance
             bestStep = step
-            if kept.count != estimate.count { kept = [Float](repeating: 0, count: estimate.count) }
-            kept.withUnsafeMutableBufferPointer { k in for i in 0..<k.count { k[i] = estimate[i] } }
         }
         return step >= rule.minimumSteps && bestStep > 0 && step - bestStep >= rule.patience
     }
