@@ -82,6 +82,10 @@ public extension Parameter where Value: ParameterChoice {
     static func choice(_ name: String, default value: Value, help: String) -> Self {
         Self(name, .choice(Value.words), default: value, help: help)
     }
+    /// A choice among some of the enum's cases (in the order given; `value` must be one).
+    static func choice(_ name: String, among values: [Value], default value: Value, help: String) -> Self {
+        Self(name, .choice(values.map(\.rawValue)), default: value, help: help)
+    }
 }
 
 public extension OptionalParameter where Value == Int {

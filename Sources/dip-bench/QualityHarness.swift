@@ -30,7 +30,7 @@ struct QualityHarness: ParsableCommand {
     var data = "../shared/data"
     @Option(help: "Steps per fit (default: each preset's, or its stopping rule).")
     var steps: Int?
-    @Option(help: "fast or paper.")
+    @Option(help: "fast, quality (where the filter has it) or paper.")
     var preset = "fast"
     @Option(help: "Seed of the degradations and the fits.")
     var seed: UInt64 = 1

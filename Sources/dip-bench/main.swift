@@ -1,7 +1,7 @@
 // dip-bench: benchmarks, one subcommand per file.
 //   dip-bench                 the engine benchmark (same as `dip-bench engine`)
 //   dip-bench engine [--config denoise|sr|inpaint|all] [--steps N] [--warmup N] [--profile]
-//   dip-bench quality [--steps N] [--preset fast|paper] [--tasks denoise,restore,sr] [--images A,B]
+//   dip-bench quality [--steps N] [--preset fast|quality|paper] [--tasks denoise,restore,sr] [--images A,B]
 // To add a benchmark, write a ParsableCommand in its own file and list it in `subcommands`.
 import ArgumentParser
 

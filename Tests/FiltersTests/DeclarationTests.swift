@@ -47,24 +47,33 @@ final class DeclarationTests: XCTestCase {
             for (k, x) in pairs { try v.set(k, text: x) }
             return v
         }
-        for preset in Preset.allCases {
+        for preset in DenoiseFilter.presets.presets {
             let p = ("preset", preset.rawValue)
             XCTAssertEqual(try DenoiseFilter(parameters: values(DenoiseFilter.self, [p])).recipe(sigma: 25),
                            try DenoiseFilter.presets.recipe(preset))
             if preset == .paper {
-            let strong = try DenoiseFilter(parameters: values(DenoiseFilter.self, [p, ("sigma", "50")]))
-            XCTAssertEqual(strong.sigma, 50)
-            XCTAssertEqual(try strong.recipe(sigma: 50), try DenoiseFilter.presets.recipe(preset, variant: DenoiseFilter.strongNoise))
+                let strong = try DenoiseFilter(parameters: values(DenoiseFilter.self, [p, ("sigma", "50")]))
+                XCTAssertEqual(strong.sigma, 50)
+                XCTAssertEqual(try strong.recipe(sigma: 50), try DenoiseFilter.presets.recipe(preset, variant: DenoiseFilter.strongNoise))
             }
-            XCTAssertEqual(try SuperResolutionFilter(parameters: values(SuperResolutionFilter.self, [p, ("scale", "8")])).recipe,
-                           try SuperResolutionFilter.presets.recipe(preset, variant: SuperResolutionFilter.largeFactor))
-            XCTAssertEqual(try DeblockFilter(parameters: values(DeblockFilter.self, [p])).recipe,
-                           try DeblockFilter.presets.recipe(preset))
             let denoise = try DenoiseFilter(parameters: values(DenoiseFilter.self, [p, ("iters", "7"), ("lr", "0.5")]))
             let applied = denoise.choice.apply(to: try denoise.recipe(sigma: 25))
             XCTAssertEqual([applied.iterations], [7])
             XCTAssertEqual(applied.learningRate, 0.5)
             if case .dip(let r) = applied { XCTAssertNil(r.stopping, "--iters must turn the stopping rule off") }
+        }
+        for preset in SuperResolutionFilter.presets.presets {
+            XCTAssertEqual(try SuperResolutionFilter(parameters: values(SuperResolutionFilter.self, [("preset", preset.rawValue), ("scale", "8")])).recipe,
+                           try SuperResolutionFilter.presets.recipe(preset, variant: SuperResolutionFilter.largeFactor))
+        }
+        for preset in DeblockFilter.presets.presets {
+            XCTAssertEqual(try DeblockFilter(parameters: values(DeblockFilter.self, [("preset", preset.rawValue)])).recipe,
+                           try DeblockFilter.presets.recipe(preset))
+        }
+        // A filter offers only the presets its table has: quality is denoise's alone for now.
+        XCTAssertEqual(DenoiseFilter.presets.presets, [.fast, .quality, .paper])
+        XCTAssertThrowsError(try values(SuperResolutionFilter.self, [("preset", "quality")])) { error in
+            XCTAssertTrue("\(error)".contains("not one of fast, paper"), "\(error)")
         }
         XCTAssertNotEqual(try DenoiseFilter.presets.recipe(.paper), try DenoiseFilter.presets.recipe(.paper, variant: DenoiseFilter.strongNoise))
         XCTAssertEqual(InpaintFilter.CaseChoice.allCases.compactMap(\.forced), MaskAnalysis.Case.allCases)

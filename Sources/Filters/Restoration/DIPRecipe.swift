@@ -27,6 +27,10 @@ struct DIPRecipe: PresetRecipe {
     /// Fit a residual over the filter's classical answer (super-resolution: bicubic) instead of
     /// the image itself: the output starts there, so no step budget ends below it.
     var residual = false
+    /// Passes of iterative back-projection after the fit (super-resolution): the result is moved
+    /// until, downsampled, it is the input again — what the fit's data term asks, which the
+    /// averaged, early-stopped output only nearly satisfies.
+    var backProjectionPasses = 0
     /// Without `--iters`, stop by this rule (`iterations` is then the cap); nil: run `iterations`.
     var stopping: StoppingRule? = nil
 
@@ -92,6 +96,7 @@ extension DIPRecipe {
         }
         if divergenceGuard { p.append("divergence guard") }
         if residual { p.append("residual over the classical start") }
+        if backProjectionPasses > 0 { p.append("then \(backProjectionPasses) back-projection passes") }
         return p
     }
 

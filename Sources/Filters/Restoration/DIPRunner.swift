@@ -29,39 +29,31 @@ enum DIPRunner {
         } catch let error as EngineError {
             throw map(error, request)
         }
-        let start = MonotonicClock.now()
-        let total = recipe.iterations
         let monitor = recipe.stopping.map { StoppingMonitor(rule: $0, count: recipe.net.outputChannels * request.width * request.height) }
         // The last estimate known to be finite: what is returned if a step diverges to NaN.
         var lastFinite: [Float]? = nil
-        for step in 1...max(total, 1) {
+        var diverged = false
+        try FitLoop.run(filter: request.filter, total: recipe.iterations, maxSeconds: request.maxSeconds,
+                        context: context, step: { n in
             let loss: Float
             do {
                 loss = try fitter.step()
             } catch let error as EngineError {
                 // A non-finite loss: keep the last finite estimate rather than return NaN pixels.
-                if let lastFinite { return lastFinite }
+                if lastFinite != nil { diverged = true; return nil }
                 throw map(error, request)
             }
-            let stop = monitor.map { m in fitter.withOutput { m.observe(step: step, output: $0) } } ?? false
-            let elapsed = MonotonicClock.now() - start
-            let timeUp = request.maxSeconds.map { elapsed >= $0 } ?? false
-            var event = ProgressEvent(filter: request.filter, step: step, total: timeUp || stop ? step : total,
-                                      loss: Double(loss), elapsed: elapsed, psnr: fitter.lastPSNR)
-            if stop, let monitor { event.stopReason = "stopped at step \(step): \(monitor.reason)" }
-            try context.report(event)
+            let stop = monitor.map { m in fitter.withOutput { m.observe(step: n, output: $0) } } ?? false
+            return FitLoop.Outcome(loss: loss, psnr: fitter.lastPSNR,
+                                   stopReason: stop ? monitor.map { "stopped at step \(n): \($0.reason)" } : nil)
+        }, after: { event, last in
             observe(fitter, event)
-            if stop {
-                let estimate = fitter.averagedOutput ?? fitter.output
-                if estimate.allSatisfy({ $0.isFinite }) { lastFinite = estimate }
-                break
-            }
-            if timeUp || step == total || step % 100 == 0 {
+            if last || event.step % 100 == 0 {
                 let estimate = fitter.averagedOutput ?? fitter.output
                 if estimate.allSatisfy({ $0.isFinite }) { lastFinite = estimate }
             }
-            if timeUp { break }
-        }
+        })
+        if diverged, let lastFinite { return lastFinite }
         // Without averaging, DIP reports the net on the unperturbed input z.
         if recipe.emaDecay == nil {
             let clean = fitter.renderClean()

@@ -24,7 +24,7 @@ public final class InpaintFilter: Filter {
     /// The reference notebook's set-up per case (paper), and its lighter twin (fast).
     static let presets: PresetTable<DIPRecipe> = {
         var rows: [PresetTable<DIPRecipe>.Row] = []
-        for preset in Preset.allCases {
+        for preset in [Preset.fast, .paper] {
             for c in MaskAnalysis.Case.allCases {
                 let r = recipe(for: c, paper: preset == .paper)
                 rows.append(.init(preset, c.rawValue, preset == .paper ? r : r.stoppingItself))

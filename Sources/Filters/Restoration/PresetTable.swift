@@ -1,9 +1,10 @@
 import FilterAPI
 
-/// The presets every DIP filter offers. `fast` (the default) is a lighter net and schedule;
-/// `paper` is the reference notebook's set-up for the task, exactly.
+/// The presets of the DIP filters. Every filter offers `fast` (the default: a lighter net and
+/// schedule, stopping itself) and `paper` (the reference notebook's set-up for the task, exactly);
+/// `quality` (a longer run for a better result) where its table has a row for it.
 enum Preset: String, ParameterChoice {
-    case fast, paper
+    case fast, quality, paper
 }
 
 /// What a preset row holds: a set-up that describes itself in phrases and whose step count and
@@ -37,6 +38,9 @@ struct PresetTable<Recipe: PresetRecipe> {
 
     let rows: [Row]
 
+    /// The presets this table has rows for, in `Preset`'s order.
+    var presets: [Preset] { Preset.allCases.filter { p in rows.contains { $0.preset == p } } }
+
     /// The recipe of `preset` for `variant` (the preset's base row when the variant has none).
     func recipe(_ preset: Preset, variant: String? = nil) throws -> Recipe {
         let mine = rows.filter { $0.preset == preset }
@@ -50,7 +54,7 @@ struct PresetTable<Recipe: PresetRecipe> {
     /// changes (in full when its preset has no base row).
     var helpText: String {
         var lines = ["Presets (--preset; \(Preset.fast.rawValue) is the default):"]
-        for preset in Preset.allCases {
+        for preset in presets {
             let mine = rows.filter { $0.preset == preset }
             let base = mine.first { $0.variant == nil }
             for row in mine {
@@ -72,7 +76,7 @@ struct PresetTable<Recipe: PresetRecipe> {
     /// when every row is a variant, "the preset's (fast: pixels 3000, text 1500, ...; ...)".
     func defaultNote<V: Equatable>(_ field: KeyPath<Recipe, V>, _ show: (V) -> String) -> String {
         var parts: [String] = []
-        for preset in Preset.allCases {
+        for preset in presets {
             let mine = rows.filter { $0.preset == preset }
             guard let first = mine.first else { continue }
             let value = first.recipe[keyPath: field]
@@ -109,5 +113,16 @@ struct PresetTable<Recipe: PresetRecipe> {
         }
         lines.append(line)
         return lines
+    }
+}
+
+extension Preset {
+    /// What the preset is for, in a few words (the `--preset` help).
+    var summary: String {
+        switch self {
+        case .fast: return "a lighter net and schedule"
+        case .quality: return "a longer run for a better result"
+        case .paper: return "the DIP reference notebook exactly"
+        }
     }
 }

@@ -3,8 +3,7 @@ import FilterAPI
 /// The parameters every DIP filter shares — preset, step budget, learning rate, seed, time limit —
 /// declared once per filter from its preset table, so the defaults they show are the table's.
 struct RestorationParameters {
-    let preset = Parameter<Preset>.choice("preset", default: .fast,
-        help: "Settings bundle: 'paper' = the DIP reference notebook exactly; 'fast' = a lighter net and schedule")
+    let preset: Parameter<Preset>
     let iterations: OptionalParameter<Int>
     let learningRate: OptionalParameter<Double>
     let seed = OptionalParameter<Int>.int("seed", 0...Int.max, defaultNote: "the run's --seed",
@@ -13,6 +12,8 @@ struct RestorationParameters {
         help: "Stop after this many seconds and return the best estimate so far")
 
     init<R>(presets: PresetTable<R>) {
+        preset = .choice("preset", among: presets.presets, default: .fast,
+                         help: "Settings bundle (see Presets): " + presets.presets.map { "'\($0.rawValue)' = \($0.summary)" }.joined(separator: "; "))
         iterations = .int("iters", 1...1_000_000, defaultNote: presets.defaultNote(\.iterations) { "\($0)" },
                           help: "Optimisation steps")
         learningRate = .number("lr", 1e-7...10, defaultNote: presets.defaultNote(\.learningRate) { DIPRecipe.number($0) },

@@ -27,7 +27,7 @@ public final class SuperResolutionFilter: Filter {
         // averaging it dips to 22.25 around step 200) — capped at 1000 steps (about 300 s for a
         // 512x512 result on 2 cores at full speed).
         let fast = paper.with(\.net, DIPRecipe.fastNet()).with(\.iterations, 1000).with(\.residual, true)
-            .with(\.emaDecay, 0.99)
+            .with(\.emaDecay, 0.99).with(\.backProjectionPasses, 10)
         return PresetTable(rows: [
             .init(.fast, fast.stoppingItself),
             .init(.fast, largeFactor, fast.with(\.iterations, 2000).with(\.regNoiseStd, 0.05).stoppingItself),
@@ -72,9 +72,10 @@ public final class SuperResolutionFilter: Filter {
             alpha = try ResizeFilter(parameters: values)
                 .apply(FilterInputs(image: alphaImage, imageName: inputs.imageName), context: context).pixels
         }
-        let factor = self.factor, residual = recipe.residual
+        let factor = self.factor, residual = recipe.residual, passes = recipe.backProjectionPasses
+        let low = PlanarImage(colorsOf: image)
         return try DIPImageTask.restore(filter: Self.name, recipe: recipe, choice: choice,
-                                        colours: PlanarImage(colorsOf: image), scale: factor,
+                                        colours: low, scale: factor,
                                         inputs: inputs, context: context, target: { low in
             guard residual else { return FitTarget(data: .downsampledMSE(target: low.planes, factor: factor)) }
             // The net fits base + output − 0.5 through d; d is linear and keeps constants, so the
@@ -84,7 +85,29 @@ public final class SuperResolutionFilter: Filter {
                                                         channels: low.channels, layout: .planar, factor: factor)
             return FitTarget(data: .downsampledMSE(target: zip(low.planes, lowBase).map { $0 - $1 + 0.5 }, factor: factor),
                              residualBase: base)
-        }, finish: { $0.image(like: image, alpha: alpha) })
+        }, finish: { high in
+            guard passes > 0, var consistent = try? Self.backProjected(high, low: low, factor: factor, passes: passes) else {
+                return high.image(like: image, alpha: alpha)
+            }
+            consistent.planes = consistent.planes.map { min(max($0, 0), 1) }
+            return consistent.image(like: image, alpha: alpha)
+        })
+    }
+
+    /// Iterative back-projection (Irani & Peleg, 1991): `passes` times f ← f + U(x̂ − d(f)), with d
+    /// the fit's Lanczos2 downsampler and U bicubic upscaling. Each pass removes most of what is
+    /// left of d(f) − x̂ while adding only what U makes of it (smooth, low-frequency detail).
+    static func backProjected(_ high: PlanarImage, low: PlanarImage, factor: Int, passes: Int) throws -> PlanarImage {
+        var f = high
+        for _ in 0..<passes {
+            let d = try Lanczos2Kernel.downsample(f.planes, width: f.width, height: f.height, channels: f.channels,
+                                                  layout: .planar, factor: factor)
+            let residual = PlanarImage(width: low.width, height: low.height, channels: low.channels,
+                                       planes: zip(low.planes, d).map { $0 - $1 })
+            let up = bicubic(residual, factor: factor)
+            for i in 0..<f.planes.count { f.planes[i] += up[i] }
+        }
+        return f
     }
 
     /// Bicubic upscaling of each plane by `factor`: the classical answer the residual fit starts from.

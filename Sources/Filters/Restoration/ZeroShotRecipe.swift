@@ -12,11 +12,15 @@ struct ZeroShotRecipe: PresetRecipe {
     /// Steps between halvings of the learning rate.
     var decayEvery: Int
     var consistency = true
+    /// Passes of empirical Wiener filtering (`DIPEngine.DCTWiener`) after the net, the first
+    /// steered by the net's result, each next one by the previous pass.
+    var wienerPasses = 3
 
     var phrases: [String] {
         ["zero-shot Noise2Noise: 2 conv layers of \(features) channels trained on the image's two diagonal half-size sub-images",
          "lr \(DIPRecipe.number(learningRate)) halved every \(decayEvery) steps", "\(iterations) steps",
          consistency ? "with the consistency term" : "no consistency term"]
+            + (wienerPasses > 0 ? ["then \(wienerPasses) pass\(wienerPasses == 1 ? "" : "es") of Wiener filtering in 16x16 DCT blocks steered by the net's result"] : [])
     }
 
     func overridden(steps: Int?, learningRate: Float?) -> ZeroShotRecipe {
@@ -57,8 +61,8 @@ enum DenoiseRecipe: PresetRecipe {
 
 extension DIPImageTask {
     /// Denoises `image` with the zero-shot net: pads the colour planes to even sides (reflection),
-    /// trains `recipe.iterations` steps with progress (cancellable, `--max-seconds`), crops back and
-    /// blends with the input by `noiseSigma` (see `fitToTarget`).
+    /// trains `recipe.iterations` steps with progress (cancellable, `--max-seconds`), crops back,
+    /// blends with the input by `noiseSigma` (see `fitToTarget`) and runs the recipe's Wiener passes.
     static func zeroShot(filter: String, recipe: ZeroShotRecipe, choice: RestorationParameters.Choice,
                          noiseSigma: Double, inputs: FilterInputs, context: FilterContext) throws -> Image {
         let image = inputs.image
@@ -79,22 +83,19 @@ extension DIPImageTask {
         let finish = { (planes: [Float]) -> Image in
             let f = PlanarImage(width: padded.width, height: padded.height, channels: padded.channels, planes: planes)
                 .cropped(width: colours.width, height: colours.height)
-            return blend(f, colours, sigma: noiseSigma).image(like: image, alpha: alpha)
+            var estimate = blend(f, colours, sigma: noiseSigma)
+            for _ in 0..<recipe.wienerPasses {
+                estimate.planes = DCTWiener.filter(noisy: colours.planes, pilot: estimate.planes, channels: colours.channels,
+                                                   height: colours.height, width: colours.width, sigma: noiseSigma)
+            }
+            return estimate.image(like: image, alpha: alpha)
         }
-        let start = MonotonicClock.now()
-        for step in 1...max(recipe.iterations, 1) {
-            let loss: Float
-            do { loss = try net.step() } catch let error as EngineError {
+        try FitLoop.run(filter: filter, total: recipe.iterations, maxSeconds: choice.maxSeconds, context: context,
+                        step: { _ in
+            do { return FitLoop.Outcome(loss: try net.step()) } catch let error as EngineError {
                 throw DIPRunner.map(error, filter: filter, imageName: inputs.imageName)
             }
-            let elapsed = MonotonicClock.now() - start
-            let timeUp = choice.maxSeconds.map { elapsed >= $0 } ?? false
-            let event = ProgressEvent(filter: filter, step: step, total: timeUp ? step : recipe.iterations,
-                                      loss: Double(loss), elapsed: elapsed)
-            try context.report(event)
-            context.observer?(event) { finish(net.denoised()) }
-            if timeUp { break }
-        }
+        }, after: { event, _ in context.observer?(event) { finish(net.denoised()) } })
         return finish(net.denoised())
     }
 }

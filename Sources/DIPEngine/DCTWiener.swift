@@ -1,0 +1,221 @@
+import Foundation
+
+/// Empirical Wiener filtering of a noisy image in sliding 16×16 DCT blocks, steered by a pilot
+/// estimate (Ghael, Sayeed & Baraniuk, 1997; BM3D's second step without its block matching). In
+/// every block the noisy image's DCT coefficients y_k are scaled by g_k = p_k² / (p_k² + σ²), p_k
+/// being the pilot's coefficient — the gain that minimises the expected error if the pilot were
+/// the clean image — and the blocks are put back with weights 1 / (σ² Σ g_k²), the inverse of the
+/// estimate's noise variance. A net's estimate keeps the image's structure but loses some of its
+/// fine texture and contrast; the Wiener gains keep every noisy coefficient the pilot says is
+/// signal, at its measured (not the net's) amplitude.
+///
+/// Colour images are filtered in an orthonormal opponent colour space (luma and two colour
+/// differences, as CBM3D), where white noise of level σ stays white of level σ. Blocks start every
+/// `stride` pixels and at the last position of each side; sides under 16 are mirrored out to 16
+/// first. The result does not depend on scheduling: blocks whose rows overlap are accumulated in
+/// a fixed order.
+public enum DCTWiener {
+    public static let blockSize = 16
+    public static let stride = 2
+
+    /// The filtered image, planar CHW like `noisy`. `sigma` on the [0, 1] scale of the planes.
+    public static func filter(noisy: [Float], pilot: [Float], channels: Int, height: Int, width: Int,
+                              sigma: Double) -> [Float] {
+        let n = channels * height * width
+        guard channels >= 1, height >= 1, width >= 1, noisy.count == n, pilot.count == n else { return noisy }
+        guard sigma > 0 else { return pilot }
+        let ph = max(height, blockSize), pw = max(width, blockSize)
+        var y = mirrored(toOpponent(noisy, channels: channels, plane: height * width), channels: channels,
+                         height: height, width: width, toHeight: ph, toWidth: pw)
+        let p = mirrored(toOpponent(pilot, channels: channels, plane: height * width), channels: channels,
+                         height: height, width: width, toHeight: ph, toWidth: pw)
+        y = filterPlanes(y, pilot: p, channels: channels, height: ph, width: pw, variance: Float(sigma * sigma))
+        return fromOpponent(cropped(y, channels: channels, height: ph, width: pw, toHeight: height, toWidth: width),
+                            channels: channels, plane: height * width)
+    }
+
+    /// The orthonormal DCT-II matrix, C[k][n] = a_k cos(π (2n + 1) k / 2N), row k in `dct[k]`.
+    static let dct: [SIMD16<Float>] = (0..<blockSize).map { k in
+        var row = SIMD16<Float>(repeating: 0)
+        let a = k == 0 ? (1 / Double(blockSize)).squareRoot() : (2 / Double(blockSize)).squareRoot()
+        for i in 0..<blockSize {
+            let angle = Double.pi * Double((2 * i + 1) * k) / Double(2 * blockSize)
+            row[i] = Float(a * cos(angle))
+        }
+        return row
+    }
+    /// Its transpose: `dctT[n][k]` = C[k][n].
+    static let dctT: [SIMD16<Float>] = (0..<blockSize).map { i in
+        var column = SIMD16<Float>(repeating: 0)
+        for k in 0..<blockSize { column[k] = dct[k][i] }
+        return column
+    }
+
+    /// Block positions along a side of `n` (≥ 16) samples: every `stride`, plus the last.
+    static func positions(_ n: Int) -> [Int] {
+        var p = Array(Swift.stride(from: 0, through: n - blockSize, by: stride))
+        if p.last != n - blockSize { p.append(n - blockSize) }
+        return p
+    }
+
+    private static func filterPlanes(_ y: [Float], pilot p: [Float], channels: Int, height: Int, width: Int,
+                                     variance: Float) -> [Float] {
+        let rows = positions(height), columns = positions(width), plane = height * width
+        var numerator = [Float](repeating: 0, count: y.count), weights = [Float](repeating: 0, count: y.count)
+        // Block rows are grouped into bands by their top row / 16; a band's blocks touch rows
+        // [16b, 16b + 31], so bands two apart never overlap: even bands run in parallel, then odd.
+        let bands = (rows.last ?? 0) / blockSize + 1
+        var bandStart = [Int](repeating: rows.count, count: bands + 1)
+        for (i, r) in rows.enumerated().reversed() { bandStart[r / blockSize] = i }
+        for b in Swift.stride(from: bands - 1, through: 0, by: -1) where bandStart[b] > bandStart[b + 1] {
+            bandStart[b] = bandStart[b + 1]
+        }
+        let dct = self.dct, dctT = self.dctT
+        y.withUnsafeBufferPointer { yb in p.withUnsafeBufferPointer { pb in
+        numerator.withUnsafeMutableBufferPointer { nb in weights.withUnsafeMutableBufferPointer { wb in
+            let ys = yb.baseAddress!, ps = pb.baseAddress!, num = nb.baseAddress!, den = wb.baseAddress!
+            for parity in 0..<2 {
+                let mine = Array(Swift.stride(from: parity, to: bands, by: 2))
+                let jobs = channels * mine.count
+                Parallel.forEach(jobs, costPerItem: 1 << 16) { range in
+                    var by = [SIMD16<Float>](repeating: .zero, count: blockSize)
+                    var bp = by, t = by
+                    for job in range {
+                        let c = job / mine.count, band = mine[job % mine.count]
+                        let base = c * plane
+                        for ri in bandStart[band]..<bandStart[band + 1] {
+                            let top = rows[ri]
+                            for left in columns {
+                                let origin = base + top * width + left
+                                load(ys + origin, width: width, into: &by)
+                                load(ps + origin, width: width, into: &bp)
+                                forward(&by, scratch: &t, dct: dct, dctT: dctT)
+                                forward(&bp, scratch: &t, dct: dct, dctT: dctT)
+                                var energy = SIMD16<Float>(repeating: 0)
+                                let v = SIMD16<Float>(repeating: variance)
+                                for k in 0..<blockSize {
+                                    let p2 = bp[k] * bp[k]
+                                    let g = p2 / (p2 + v)
+                                    by[k] *= g
+                                    energy += g * g
+                                }
+                                inverse(&by, scratch: &t, dct: dct, dctT: dctT)
+                                let w = 1 / (variance * max(energy.sum(), 1e-3))
+                                let wv = SIMD16<Float>(repeating: w)
+                                for r in 0..<blockSize {
+                                    let o = origin + r * width
+                                    store(num + o, load(num + o) + wv * by[r])
+                                    store(den + o, load(den + o) + wv)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }}}}
+        for i in 0..<numerator.count { numerator[i] = weights[i] > 0 ? numerator[i] / weights[i] : y[i] }
+        return numerator
+    }
+
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+    }
+    @inline(__always)
+    private static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> { load(UnsafePointer(p)) }
+    @inline(__always)
+    private static func store(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+    }
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<Float>, width: Int, into rows: inout [SIMD16<Float>]) {
+        for r in 0..<blockSize { rows[r] = load(p + r * width) }
+    }
+
+    /// X = C B Cᵀ for the block whose rows are `b` (in place).
+    @inline(__always)
+    static func forward(_ b: inout [SIMD16<Float>], scratch t: inout [SIMD16<Float>],
+                        dct: [SIMD16<Float>], dctT: [SIMD16<Float>]) {
+        // Columns: t_k = Σ_n C[k][n] b_n.
+        for k in 0..<blockSize {
+            var acc = SIMD16<Float>(repeating: 0)
+            for i in 0..<blockSize { acc += dct[k][i] * b[i] }
+            t[k] = acc
+        }
+        // Rows: X_k[m] = Σ_n t_k[n] C[m][n] = Σ_n t_k[n] dctT[n][m].
+        for k in 0..<blockSize {
+            var acc = SIMD16<Float>(repeating: 0)
+            for i in 0..<blockSize { acc += t[k][i] * dctT[i] }
+            b[k] = acc
+        }
+    }
+
+    /// B = Cᵀ X C (in place), the inverse of `forward`.
+    @inline(__always)
+    static func inverse(_ x: inout [SIMD16<Float>], scratch t: inout [SIMD16<Float>],
+                        dct: [SIMD16<Float>], dctT: [SIMD16<Float>]) {
+        // Rows: t_k[m] = Σ_j X_k[j] C[j][m].
+        for k in 0..<blockSize {
+            var acc = SIMD16<Float>(repeating: 0)
+            for j in 0..<blockSize { acc += x[k][j] * dct[j] }
+            t[k] = acc
+        }
+        // Columns: B_n = Σ_k C[k][n] t_k.
+        for i in 0..<blockSize {
+            var acc = SIMD16<Float>(repeating: 0)
+            for k in 0..<blockSize { acc += dctT[i][k] * t[k] }
+            x[i] = acc
+        }
+    }
+
+    /// Rows of the orthonormal opponent transform (CBM3D's): luma, red − blue, (red + blue)/2 − green.
+    static let opponent: [[Float]] = [
+        [1 / 3.0.squareRoot(), 1 / 3.0.squareRoot(), 1 / 3.0.squareRoot()].map(Float.init),
+        [1 / 2.0.squareRoot(), 0, -1 / 2.0.squareRoot()].map(Float.init),
+        [1 / 6.0.squareRoot(), -2 / 6.0.squareRoot(), 1 / 6.0.squareRoot()].map(Float.init),
+    ]
+
+    static func toOpponent(_ x: [Float], channels: Int, plane: Int) -> [Float] {
+        guard channels == 3 else { return x }
+        var out = x
+        for i in 0..<plane {
+            let r = x[i], g = x[plane + i], b = x[2 * plane + i]
+            for k in 0..<3 { out[k * plane + i] = opponent[k][0] * r + opponent[k][1] * g + opponent[k][2] * b }
+        }
+        return out
+    }
+
+    static func fromOpponent(_ x: [Float], channels: Int, plane: Int) -> [Float] {
+        guard channels == 3 else { return x }
+        var out = x
+        for i in 0..<plane {
+            let a = x[i], b = x[plane + i], c = x[2 * plane + i]
+            for k in 0..<3 { out[k * plane + i] = opponent[0][k] * a + opponent[1][k] * b + opponent[2][k] * c }
+        }
+        return out
+    }
+
+    static func mirrored(_ x: [Float], channels: Int, height: Int, width: Int, toHeight ph: Int, toWidth pw: Int) -> [Float] {
+        if ph == height && pw == width { return x }
+        var out = [Float](repeating: 0, count: channels * ph * pw)
+        for c in 0..<channels {
+            for r in 0..<ph {
+                let s = (c * height + Reflection.index(r, height)) * width, d = (c * ph + r) * pw
+                for q in 0..<pw { out[d + q] = x[s + Reflection.index(q, width)] }
+            }
+        }
+        return out
+    }
+
+    static func cropped(_ x: [Float], channels: Int, height: Int, width: Int, toHeight h: Int, toWidth w: Int) -> [Float] {
+        if h == height && w == width { return x }
+        var out = [Float](repeating: 0, count: channels * h * w)
+        for c in 0..<channels {
+            for r in 0..<h {
+                let s = (c * height + r) * width, d = (c * h + r) * w
+                for q in 0..<w { out[d + q] = x[s + q] }
+            }
+        }
+        return out
+    }
+}
