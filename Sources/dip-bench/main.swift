@@ -9,7 +9,7 @@ struct DipBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dip-bench",
         abstract: "Benchmarks and the quality harness of dip.",
-        subcommands: [EngineBenchmark.self, QualityHarness.self, CurveCommand.self],
+        subcommands: [EngineBenchmark.self, QualityHarness.self],
         defaultSubcommand: EngineBenchmark.self)
 }
 

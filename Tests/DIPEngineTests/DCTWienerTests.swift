@@ -17,7 +17,7 @@ final class DCTWienerTests: XCTestCase {
 
     /// The filter written from its definition: every block at the same positions, the 2-D DCT as
     /// a double sum, gains, inverse, weighted aggregation; colour through the opponent matrix.
-    func reference(noisy: [Float], pilot: [Float], channels: Int, h: Int, w: Int, sigma: Double) -> [Float] {
+    func reference(noisy: [Float], pilot: [Float], channels: Int, h: Int, w: Int, sigma: Double, stride: Int) -> [Float] {
         let n = DCTWiener.blockSize, plane = h * w, v = sigma * sigma
         func c(_ k: Int, _ i: Int) -> Double {
             (k == 0 ? (1 / Double(n)).squareRoot() : (2 / Double(n)).squareRoot()) * cos(Double.pi * Double((2 * i + 1) * k) / Double(2 * n))
@@ -39,7 +39,7 @@ final class DCTWienerTests: XCTestCase {
         let y = opp(noisy, inverse: false), p = opp(pilot, inverse: false)
         var num = [Double](repeating: 0, count: y.count), den = num
         for ch in 0..<channels {
-            for top in DCTWiener.positions(h) { for left in DCTWiener.positions(w) {
+            for top in DCTWiener.positions(h, stride: stride) { for left in DCTWiener.positions(w, stride: stride) {
                 func dct(_ x: [Double]) -> [Double] {
                     var out = [Double](repeating: 0, count: n * n)
                     for k in 0..<n { for l in 0..<n {
@@ -66,13 +66,14 @@ final class DCTWienerTests: XCTestCase {
     }
 
     func testMatchesNaiveReference() {
-        for (channels, h, w) in [(3, 20, 23), (1, 17, 16)] {
+        for (channels, h, w, stride) in [(3, 20, 23, 2), (1, 17, 16, 2), (3, 19, 18, 1)] {
             let (clean, noisy) = image(h: h, w: w, channels: channels, sigma: 0.08)
             let pilot = clean.map { $0 * 0.9 + 0.03 }
-            let fast = DCTWiener.filter(noisy: noisy, pilot: pilot, channels: channels, height: h, width: w, sigma: 0.08)
-            let slow = reference(noisy: noisy, pilot: pilot, channels: channels, h: h, w: w, sigma: 0.08)
+            let fast = DCTWiener.filter(noisy: noisy, pilot: pilot, channels: channels, height: h, width: w, sigma: 0.08,
+                                        stride: stride)
+            let slow = reference(noisy: noisy, pilot: pilot, channels: channels, h: h, w: w, sigma: 0.08, stride: stride)
             let worst = zip(fast, slow).map { abs($0 - $1) }.max() ?? 1
-            XCTAssertLessThan(worst, 2e-5, "\(channels)×\(h)×\(w): largest difference \(worst)")
+            XCTAssertLessThan(worst, 2e-5, "\(channels)×\(h)×\(w) stride \(stride): largest difference \(worst)")
         }
     }
 
@@ -82,8 +83,9 @@ final class DCTWienerTests: XCTestCase {
             let d = (0..<3).reduce(Float(0)) { $0 + m[i][$1] * m[j][$1] }
             XCTAssertEqual(d, i == j ? 1 : 0, accuracy: 1e-6)
         } }
-        XCTAssertEqual(DCTWiener.positions(20), [0, 2, 4], "every stride, plus the last position")
-        XCTAssertEqual(DCTWiener.positions(16), [0])
+        XCTAssertEqual(DCTWiener.positions(21, stride: 2), [0, 2, 4, 5], "every stride, plus the last position")
+        XCTAssertEqual(DCTWiener.positions(16, stride: 2), [0])
+        XCTAssertEqual(DCTWiener.positions(18, stride: 1), [0, 1, 2])
     }
 
     /// With the clean image as pilot the filter removes most of the noise; with a rough pilot (a
