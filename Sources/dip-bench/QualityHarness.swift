@@ -46,7 +46,7 @@ struct QualityHarness: ParsableCommand {
     struct Row {
         var task: String, image: String, steps = 0, seconds = 0.0, psnr = 0.0
         var best = 0.0, bestStep = 0, paper: String, input = 0.0
-        var curve: [(step: Int, seconds: Double, psnr: Double)] = []
+        var curve: [(step: Int, seconds: Double, psnr: Double, change: Double)] = []
     }
 
     func validate() throws {
@@ -183,8 +183,9 @@ struct QualityHarness: ParsableCommand {
             try Self.write(truth, dir, "truth.png")
             try Self.write(degraded, dir, "input.png")
         }
-        // The curve: the PSNR of what the filter would return, every `every` steps.
-        final class Recorder { var last = 0; var curve: [(Int, Double, Double)] = [] }
+        // The curve: the PSNR of what the filter would return, every `every` steps, and how much
+        // that estimate moved since the previous point (RMS, 0-255 levels; what a plateau rule sees).
+        final class Recorder { var last = 0; var curve: [(Int, Double, Double, Double)] = []; var previous: [Float]? }
         let recorder = Recorder(), every = self.every, taskName = task
         var context = FilterContext(seed: seed, progress: { event in
             recorder.last = event.step
@@ -195,8 +196,16 @@ struct QualityHarness: ParsableCommand {
             return true
         })
         context.observer = { event, render in
-            guard event.step % every == 0, let p = try? score(render()) else { return }
-            recorder.curve.append((event.step, event.elapsed, p))
+            guard event.step % every == 0 else { return }
+            let image = render()
+            guard let p = try? score(image) else { return }
+            var change = Double.nan
+            if let previous = recorder.previous, previous.count == image.pixels.count {
+                let s = zip(previous, image.pixels).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }
+                change = 255 * (s / Double(max(previous.count, 1))).squareRoot()
+            }
+            recorder.previous = image.pixels
+            recorder.curve.append((event.step, event.elapsed, p, change))
         }
         let (result, seconds) = try MonotonicClock.timed {
             try Self.runChain(spec + stepArg, degraded, name: name, context: context, extras: extras)
@@ -204,13 +213,14 @@ struct QualityHarness: ParsableCommand {
         row.seconds = seconds
         row.psnr = try score(result)
         row.steps = recorder.last
-        row.curve = recorder.curve.map { (step: $0.0, seconds: $0.1, psnr: $0.2) }
+        row.curve = recorder.curve.map { (step: $0.0, seconds: $0.1, psnr: $0.2, change: $0.3) }
         let best = row.curve.max { $0.psnr < $1.psnr }
         row.best = max(best?.psnr ?? row.psnr, row.psnr)
         row.bestStep = (best?.psnr ?? -1) > row.psnr ? best?.step ?? row.steps : row.steps
         if let dir {
             try Self.write(result, dir, "dip-\(preset).png")
-            let lines = ["step\tseconds\tpsnr"] + row.curve.map { String(format: "%d\t%.2f\t%.3f", $0.step, $0.seconds, $0.psnr) }
+            let lines = ["step\tseconds\tpsnr\tchange"]
+                + row.curve.map { String(format: "%d\t%.2f\t%.3f\t%.3f", $0.step, $0.seconds, $0.psnr, $0.change) }
                 + [String(format: "%d\t%.2f\t%.3f\treturned", row.steps, row.seconds, row.psnr)]
             try (lines.joined(separator: "\n") + "\n").write(toFile: "\(dir)/dip-\(preset).tsv", atomically: true, encoding: .utf8)
         }

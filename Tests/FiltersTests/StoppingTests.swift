@@ -22,7 +22,7 @@ final class StoppingTests: XCTestCase {
         let stop = try? XCTUnwrap(stoppedAt)
         XCTAssertNotNil(stop, "never stopped")
         XCTAssertEqual(Double(monitor.bestStep), 62, accuracy: 8, "valley found at \(monitor.bestStep)")
-        XCTAssertEqual(stoppedAt, monitor.bestStep + rule.patience)
+        XCTAssertEqual(stoppedAt, monitor.bestStep + monitor.patience)
     }
 
     /// A still start (a residual fit's zero head) is not taken for the valley.
@@ -45,6 +45,27 @@ final class StoppingTests: XCTestCase {
             let stop = x.withUnsafeBufferPointer { monitor.observe(step: step, output: $0) }
             XCTAssertFalse(stop, "stopped at \(step), before the minimum of 100 steps")
         }
+    }
+
+    /// The plateau rule: an estimate converging geometrically stops once a window's move falls
+    /// under the threshold, not before the minimum, and only at window boundaries.
+    func testPlateauStopsWhenTheEstimateSettles() {
+        let monitor = PlateauMonitor(minimumSteps: 300, window: 100, threshold: 0.001)
+        var stoppedAt: Int? = nil
+        for step in 1...2000 {
+            // x(t) = 1 − e^(−t/150): a window's move at t is about e^(−t/150)·(e^(2/3) − 1).
+            let x = 1 - exp(-Float(step) / 150)
+            if monitor.observe(step: step, estimate: { [x, x] }) { stoppedAt = step; break }
+        }
+        // e^(−t/150)·0.948 < 0.001 from t ≈ 1029: the first window boundary after it.
+        XCTAssertEqual(stoppedAt, 1100)
+        XCTAssertLessThan(monitor.lastChange, 0.001)
+        let early = PlateauMonitor(minimumSteps: 500, window: 100, threshold: 1)
+        var firstStop: Int? = nil
+        for step in 1...600 where firstStop == nil {
+            if early.observe(step: step, estimate: { [0.5] }) { firstStop = step }
+        }
+        XCTAssertEqual(firstStop, 500, "a still estimate stops at the minimum, not before")
     }
 
     /// A fit with a stopping rule ends before its cap and says why on its last progress event.

@@ -29,7 +29,7 @@ enum DIPRunner {
         } catch let error as EngineError {
             throw map(error, request)
         }
-        let monitor = recipe.stopping.map { StoppingMonitor(rule: $0, count: recipe.net.outputChannels * request.width * request.height) }
+        let monitor = recipe.stopping.map { $0.monitor(count: recipe.net.outputChannels * request.width * request.height) }
         // The last estimate known to be finite: what is returned if a step diverges to NaN.
         var lastFinite: [Float]? = nil
         var diverged = false
@@ -43,7 +43,7 @@ enum DIPRunner {
                 if lastFinite != nil { diverged = true; return nil }
                 throw map(error, request)
             }
-            let stop = monitor.map { m in fitter.withOutput { m.observe(step: n, output: $0) } } ?? false
+            let stop = monitor?.observe(step: n, fitter: fitter) ?? false
             return FitLoop.Outcome(loss: loss, psnr: fitter.lastPSNR,
                                    stopReason: stop ? monitor.map { "stopped at step \(n): \($0.reason)" } : nil)
         }, after: { event, last in

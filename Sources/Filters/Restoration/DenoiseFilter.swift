@@ -39,7 +39,7 @@ public final class DenoiseFilter: Filter {
     /// PSNR than DIP's light net in less time on smooth and textured photos alike (see the
     /// README's denoising table). quality: the same, trained four times longer, with Wiener
     /// blocks at every pixel.
-    static let zeroShotFast = ZeroShotRecipe(iterations: 400, learningRate: 0.002, decayEvery: 200)
+    static let zeroShotFast = ZeroShotRecipe(iterations: 600, learningRate: 0.002, decayEvery: 300)
     static let zeroShotQuality = ZeroShotRecipe(iterations: 1600, learningRate: 0.002, decayEvery: 400, wienerStride: 1)
     static let presets = PresetTable<DenoiseRecipe>(rows: [
         .init(.fast, .zeroShot(zeroShotFast)), .init(.quality, .zeroShot(zeroShotQuality)),

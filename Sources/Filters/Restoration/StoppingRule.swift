@@ -1,24 +1,72 @@
-/// When a fit without `--iters` stops by itself, from what it can see (never ground truth): the
-/// exponential moving variance of its outputs (ES-EMV: Wang, Li, Zhuang, Chen, Liang, Sun, "Early
-/// Stopping for Deep Image Prior", TMLR 2023). While the net learns the image the outputs change
-/// less and less; once it starts learning the degradation (noise, blocks, aliasing) they wander
-/// again, so the variance has a valley where the result is best. The fit stops when the variance
-/// has not reached a new minimum for `patience` steps and returns its estimate at that step (the
-/// output average where the preset averages). Minima count only from half of `minimumSteps` on:
-/// a residual fit starts from a still output, whose variance is lowest before anything is learnt.
+import DIPEngine
+
+/// When a fit without `--iters` stops by itself, from what it can see (never ground truth). Two
+/// signals, for two kinds of fit:
+///
+/// - `varianceValley`, for fits that end up learning the degradation: the exponential moving
+///   variance of the raw outputs (ES-EMV: Wang, Li, Zhuang, Chen, Liang, Sun, "Early Stopping for
+///   Deep Image Prior", TMLR 2023). While the net learns the image the outputs change less and
+///   less; once it starts learning the degradation (noise, blocks, aliasing) they wander again, so
+///   the variance has a valley where the result is best. The fit stops when the variance has not
+///   reached a new minimum for `patience` steps and returns its estimate at that step (the output
+///   average where the preset averages). Minima count only from half of `minimumSteps` on: a
+///   residual fit starts from a still output, whose variance is lowest before anything is learnt.
+/// - `plateau`, for fits that converge without overfitting (a residual over bicubic with output
+///   averaging, whose PSNR rises to a plateau and stays): the fit stops once its estimate has
+///   moved by less than `threshold` (RMS, on the [0, 1] scale) over the last `window` steps —
+///   further steps would change the result by less than a user can see.
 struct StoppingRule: Equatable {
+    enum Signal: Equatable {
+        case varianceValley(patience: Int)
+        case plateau(window: Int, threshold: Float)
+    }
+
     /// No stop before this step.
     var minimumSteps: Int
-    /// Steps without a new variance minimum before stopping.
-    var patience: Int
+    var signal: Signal
     /// Rate of the moving mean and variance (the reference's α = 0.1 ≈ a 10-step window).
     var rate: Float = 0.1
+
+    /// The valley rule with `patience` steps without a new variance minimum.
+    init(minimumSteps: Int, patience: Int) {
+        self.minimumSteps = minimumSteps
+        signal = .varianceValley(patience: patience)
+    }
+
+    init(minimumSteps: Int, plateauWindow window: Int, threshold: Float) {
+        self.minimumSteps = minimumSteps
+        signal = .plateau(window: window, threshold: threshold)
+    }
 
     /// The fast presets' rule for a run capped at `cap` steps: not before half the cap, then
     /// 200 steps of patience. The paper presets keep the reference's fixed step counts.
     static func standard(cap: Int) -> StoppingRule { StoppingRule(minimumSteps: cap / 2, patience: 200) }
 
-    var phrase: String { "stopping itself once the output variance has not fallen for \(patience) steps (not before \(minimumSteps))" }
+    var phrase: String {
+        switch signal {
+        case .varianceValley(let patience):
+            return "stopping itself once the output variance has not fallen for \(patience) steps (not before \(minimumSteps))"
+        case .plateau(let window, let threshold):
+            return "stopping itself once the result moves less than \(DIPRecipe.number(threshold * 255)) levels RMS in \(window) steps (not before \(minimumSteps))"
+        }
+    }
+
+    /// A monitor for one fit of `count` output values.
+    func monitor(count: Int) -> any StopMonitor {
+        switch signal {
+        case .varianceValley: return StoppingMonitor(rule: self, count: count)
+        case .plateau(let window, let threshold):
+            return PlateauMonitor(minimumSteps: minimumSteps, window: window, threshold: threshold)
+        }
+    }
+}
+
+/// What the fit loop asks after each step.
+protocol StopMonitor: AnyObject {
+    /// Whether the fit should stop after `step`; `fitter` is the fit after that step.
+    func observe(step: Int, fitter: DIPFitter) -> Bool
+    /// Why it stopped, in words.
+    var reason: String { get }
 }
 
 /// Follows one fit for a `StoppingRule`: O(pixels) memory (the moving mean); `observe` allocates
@@ -64,10 +112,51 @@ final class StoppingMonitor {
             bestVariance = variance
             bestStep = step
         }
-        return step >= rule.minimumSteps && bestStep > 0 && step - bestStep >= rule.patience
+        return step >= rule.minimumSteps && bestStep > 0 && step - bestStep >= patience
+    }
+
+    var patience: Int {
+        if case .varianceValley(let p) = rule.signal { return p }
+        return 0
     }
 
     var reason: String {
-        "the output variance was lowest at step \(bestStep) and has not fallen for \(rule.patience) steps"
+        "the output variance was lowest at step \(bestStep) and has not fallen for \(patience) steps"
+    }
+}
+
+extension StoppingMonitor: StopMonitor {
+    func observe(step: Int, fitter: DIPFitter) -> Bool { fitter.withOutput { observe(step: step, output: $0) } }
+}
+
+/// Follows one fit for a plateau rule: keeps the estimate every `window` steps (O(pixels)
+/// memory; a copy every `window` steps, none in between).
+final class PlateauMonitor: StopMonitor {
+    let minimumSteps: Int, window: Int, threshold: Float
+    private var snapshot: [Float]? = nil
+    private(set) var lastChange = Float.infinity
+
+    init(minimumSteps: Int, window: Int, threshold: Float) {
+        self.minimumSteps = minimumSteps; self.window = max(window, 1); self.threshold = threshold
+    }
+
+    /// Takes the estimate at `step` (asked for only every `window` steps). True when it stops.
+    func observe(step: Int, estimate: () -> [Float]) -> Bool {
+        guard step % window == 0 else { return false }
+        let now = estimate()
+        defer { snapshot = now }
+        guard let before = snapshot, before.count == now.count, !now.isEmpty else { return false }
+        var s = 0.0
+        for i in 0..<now.count { let d = Double(now[i] - before[i]); s += d * d }
+        lastChange = Float((s / Double(now.count)).squareRoot())
+        return step >= minimumSteps && lastChange < threshold
+    }
+
+    func observe(step: Int, fitter: DIPFitter) -> Bool {
+        observe(step: step) { fitter.averagedOutput ?? fitter.output }
+    }
+
+    var reason: String {
+        "the result moved by \(DIPRecipe.number((lastChange * 2550).rounded() / 10)) levels RMS over the last \(window) steps"
     }
 }
