@@ -58,6 +58,8 @@ struct DIPRecipe: PresetRecipe {
 
     /// A copy that stops by itself (`StoppingRule.standard`) with its step count as the cap.
     var stoppingItself: DIPRecipe { with(\.stopping, .standard(cap: iterations)) }
+    /// A copy that stops once its result has settled (`StoppingRule.settled`), its step count the cap.
+    var stoppingWhenSettled: DIPRecipe { with(\.stopping, .settled(cap: iterations)) }
 
     /// A copy with one field changed (for a preset's variants).
     func with<V>(_ field: WritableKeyPath<DIPRecipe, V>, _ value: V) -> DIPRecipe {

@@ -25,12 +25,13 @@ public final class SuperResolutionFilter: Filter {
         // fast: a residual over bicubic with output averaging — the averaged curve never dips below
         // bicubic (Set5 butterfly x4: 22.52 dB at step 140, 23.20 at 600; bicubic 22.40; without
         // averaging it dips to 22.25 around step 200) — capped at 1000 steps (about 300 s for a
-        // 512x512 result on 2 cores at full speed).
+        // 512x512 result on 2 cores at full speed), then back-projected until it explains the input
+        // (Set5 baby x4: 32.47 dB at step 100 with it, 32.12 without; bicubic 32.12).
         let fast = paper.with(\.net, DIPRecipe.fastNet()).with(\.iterations, 1000).with(\.residual, true)
             .with(\.emaDecay, 0.99).with(\.backProjectionPasses, 10)
         return PresetTable(rows: [
-            .init(.fast, fast.stoppingItself),
-            .init(.fast, largeFactor, fast.with(\.iterations, 2000).with(\.regNoiseStd, 0.05).stoppingItself),
+            .init(.fast, fast.stoppingWhenSettled),
+            .init(.fast, largeFactor, fast.with(\.iterations, 2000).with(\.regNoiseStd, 0.05).stoppingWhenSettled),
             .init(.paper, paper), .init(.paper, largeFactor, paper.with(\.iterations, 4000).with(\.regNoiseStd, 0.05)),
         ])
     }()
