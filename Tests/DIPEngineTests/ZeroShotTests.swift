@@ -85,4 +85,19 @@ final class ZeroShotTests: XCTestCase {
         let (clean, _) = noisyImage(h: 128, w: 128, sigma: 0)
         XCTAssertLessThan(NoiseLevel.sigma(clean, channels: 3, height: 128, width: 128) * 255, 1)
     }
+
+    /// A photo with dark and bright areas: the noisy image clipped to [0, 1] has less noise there,
+    /// which must not pull the estimate down.
+    func testNoiseLevelIgnoresClippedAreas() {
+        let h = 128, w = 128
+        var rng = SeededRandom(seed: 4, stream: "clipped")
+        var noisy = [Float](repeating: 0, count: 3 * h * w)
+        for i in 0..<noisy.count {
+            let x = i % w
+            let clean: Float = x < 40 ? 0.02 : (x < 80 ? 0.5 : 0.98)   // a third near black, a third near white
+            noisy[i] = min(max(clean + 25 / 255 * Float(rng.nextGaussian()), 0), 1)
+        }
+        let s = NoiseLevel.sigma(noisy, channels: 3, height: h, width: w) * 255
+        XCTAssertEqual(s, 25, accuracy: 2.5, "estimated σ \(s) on a clipped image")
+    }
 }
