@@ -60,7 +60,7 @@ final class DeclarationTests: XCTestCase {
             let applied = denoise.choice.apply(to: try denoise.recipe(sigma: 25))
             XCTAssertEqual([applied.iterations], [7])
             XCTAssertEqual(applied.learningRate, 0.5)
-            if case .dip(let r) = applied { XCTAssertNil(r.stopping, "--iters must turn the stopping rule off") }
+            if let r = applied.dip { XCTAssertNil(r.stopping, "--iters must turn the stopping rule off") }
         }
         for preset in SuperResolutionFilter.presets.presets {
             XCTAssertEqual(try SuperResolutionFilter(parameters: values(SuperResolutionFilter.self, [("preset", preset.rawValue), ("scale", "8")])).recipe,
@@ -86,8 +86,8 @@ final class DeclarationTests: XCTestCase {
             XCTAssertEqual(r.learningRate, lr, file: file, line: line)
             XCTAssertEqual(r.regNoiseStd, noise, accuracy: 1e-7, file: file, line: line)
         }
-        guard case .dip(let denoisePaper) = try DenoiseFilter.presets.recipe(.paper),
-              case .dip(let denoiseStrong) = try DenoiseFilter.presets.recipe(.paper, variant: DenoiseFilter.strongNoise) else {
+        guard let denoisePaper = try DenoiseFilter.presets.recipe(.paper).dip,
+              let denoiseStrong = try DenoiseFilter.presets.recipe(.paper, variant: DenoiseFilter.strongNoise).dip else {
             return XCTFail("denoise's paper preset is not DIP")
         }
         check(denoisePaper, 3000, 0.01, 1.0 / 30)

@@ -22,7 +22,7 @@ final class StoppingTests: XCTestCase {
         let stop = try? XCTUnwrap(stoppedAt)
         XCTAssertNotNil(stop, "never stopped")
         XCTAssertEqual(Double(monitor.bestStep), 62, accuracy: 8, "valley found at \(monitor.bestStep)")
-        XCTAssertEqual(stoppedAt, monitor.bestStep + monitor.patience)
+        XCTAssertEqual(stoppedAt, monitor.bestStep + rule.patience)
     }
 
     /// A still start (a residual fit's zero head) is not taken for the valley.

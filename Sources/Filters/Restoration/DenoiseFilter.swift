@@ -72,13 +72,13 @@ public final class DenoiseFilter: Filter {
         let colours = PlanarImage(colorsOf: image)
         let s = sigma ?? NoiseLevel.sigma(colours.planes, channels: colours.channels, height: colours.height,
                                           width: colours.width) * 255
-        switch try recipe(sigma: s) {
-        case .dip(let r):
-            return try DIPImageTask.fitToTarget(filter: Self.name, recipe: r, choice: choice,
-                                                noiseSigma: s / 255, inputs: inputs, context: context)
-        case .zeroShot(let r):
+        let recipe = try recipe(sigma: s)
+        if let r = recipe.zeroShot {
             return try DIPImageTask.zeroShot(filter: Self.name, recipe: choice.apply(to: r), choice: choice,
                                              noiseSigma: s / 255, inputs: inputs, context: context)
         }
+        guard let r = recipe.dip else { throw DipError.failure("internal: denoise preset row without a recipe") }
+        return try DIPImageTask.fitToTarget(filter: Self.name, recipe: r, choice: choice,
+                                            noiseSigma: s / 255, inputs: inputs, context: context)
     }
 }

@@ -16,26 +16,34 @@ import DIPEngine
 ///   moved by less than `threshold` (RMS, on the [0, 1] scale) over the last `window` steps —
 ///   further steps would change the result by less than a user can see.
 struct StoppingRule: Equatable {
-    enum Signal: Equatable {
-        case varianceValley(patience: Int)
-        case plateau(window: Int, threshold: Float)
-    }
+    // Plain fields rather than an enum with payloads: a payload enum inside the preset tables left
+    // bytes uninitialised that their copies read (valgrind, through the C ABI's dip_filter_new).
+    enum Signal: Equatable { case varianceValley, plateau }
 
     /// No stop before this step.
     var minimumSteps: Int
     var signal: Signal
+    /// varianceValley: steps without a new variance minimum before stopping.
+    var patience = 0
+    /// plateau: steps between the compared estimates, and the RMS move (on the [0, 1] scale)
+    /// below which the result counts as settled.
+    var window = 0
+    var threshold: Float = 0
     /// Rate of the moving mean and variance (the reference's α = 0.1 ≈ a 10-step window).
     var rate: Float = 0.1
 
     /// The valley rule with `patience` steps without a new variance minimum.
     init(minimumSteps: Int, patience: Int) {
         self.minimumSteps = minimumSteps
-        signal = .varianceValley(patience: patience)
+        signal = .varianceValley
+        self.patience = patience
     }
 
     init(minimumSteps: Int, plateauWindow window: Int, threshold: Float) {
         self.minimumSteps = minimumSteps
-        signal = .plateau(window: window, threshold: threshold)
+        signal = .plateau
+        self.window = window
+        self.threshold = threshold
     }
 
     /// The fast presets' rule for a run capped at `cap` steps: not before half the cap, then
@@ -54,9 +62,9 @@ struct StoppingRule: Equatable {
 
     var phrase: String {
         switch signal {
-        case .varianceValley(let patience):
+        case .varianceValley:
             return "stopping itself once the output variance has not fallen for \(patience) steps (not before \(minimumSteps))"
-        case .plateau(let window, let threshold):
+        case .plateau:
             return "stopping itself once the result moves less than \(DIPRecipe.number(threshold * 255)) levels RMS in \(window) steps (not before \(minimumSteps))"
         }
     }
@@ -65,7 +73,7 @@ struct StoppingRule: Equatable {
     func monitor(count: Int) -> any StopMonitor {
         switch signal {
         case .varianceValley: return StoppingMonitor(rule: self, count: count)
-        case .plateau(let window, let threshold):
+        case .plateau:
             return PlateauMonitor(minimumSteps: minimumSteps, window: window, threshold: threshold)
         }
     }
@@ -122,16 +130,11 @@ final class StoppingMonitor {
             bestVariance = variance
             bestStep = step
         }
-        return step >= rule.minimumSteps && bestStep > 0 && step - bestStep >= patience
-    }
-
-    var patience: Int {
-        if case .varianceValley(let p) = rule.signal { return p }
-        return 0
+        return step >= rule.minimumSteps && bestStep > 0 && step - bestStep >= rule.patience
     }
 
     var reason: String {
-        "the output variance was lowest at step \(bestStep) and has not fallen for \(patience) steps"
+        "the output variance was lowest at step \(bestStep) and has not fallen for \(rule.patience) steps"
     }
 }
 

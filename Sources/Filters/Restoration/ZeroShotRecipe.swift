@@ -39,25 +39,23 @@ struct ZeroShotRecipe: PresetRecipe {
     }
 }
 
-/// What a denoise preset runs: Deep Image Prior, or the zero-shot Noise2Noise net.
-enum DenoiseRecipe: PresetRecipe {
-    case dip(DIPRecipe)
-    case zeroShot(ZeroShotRecipe)
+/// What a denoise preset runs: Deep Image Prior, or the zero-shot Noise2Noise net — exactly one of
+/// the two (made only by `dip(_:)` and `zeroShot(_:)`). A struct of two optionals rather than an
+/// enum with two payloads: the enum's copies read bytes of the smaller payload that were never
+/// written to find the case (valgrind, through the C ABI's dip_filter_new, once ZeroShotRecipe grew).
+struct DenoiseRecipe: PresetRecipe {
+    private(set) var dip: DIPRecipe?
+    private(set) var zeroShot: ZeroShotRecipe?
 
-    var phrases: [String] {
-        switch self { case .dip(let r): return r.phrases; case .zeroShot(let r): return r.phrases }
-    }
-    var iterations: Int {
-        switch self { case .dip(let r): return r.iterations; case .zeroShot(let r): return r.iterations }
-    }
-    var learningRate: Float {
-        switch self { case .dip(let r): return r.learningRate; case .zeroShot(let r): return r.learningRate }
-    }
+    static func dip(_ r: DIPRecipe) -> DenoiseRecipe { DenoiseRecipe(dip: r, zeroShot: nil) }
+    static func zeroShot(_ r: ZeroShotRecipe) -> DenoiseRecipe { DenoiseRecipe(dip: nil, zeroShot: r) }
+
+    var phrases: [String] { dip?.phrases ?? zeroShot?.phrases ?? [] }
+    var iterations: Int { dip?.iterations ?? zeroShot?.iterations ?? 0 }
+    var learningRate: Float { dip?.learningRate ?? zeroShot?.learningRate ?? 0 }
     func overridden(steps: Int?, learningRate: Float?) -> DenoiseRecipe {
-        switch self {
-        case .dip(let r): return .dip(r.overridden(steps: steps, learningRate: learningRate))
-        case .zeroShot(let r): return .zeroShot(r.overridden(steps: steps, learningRate: learningRate))
-        }
+        DenoiseRecipe(dip: dip?.overridden(steps: steps, learningRate: learningRate),
+                      zeroShot: zeroShot?.overridden(steps: steps, learningRate: learningRate))
     }
 }
 
