@@ -12,27 +12,24 @@ import Foundation
 /// Colour images are filtered in an orthonormal opponent colour space (luma and two colour
 /// differences, as CBM3D), where white noise of level σ stays white of level σ. Blocks start every
 /// `stride` pixels (1: every position; 2: a quarter of the work for ~0.1 dB less) and at the last
-/// position of each side; sides under 16 are mirrored out to 16
-/// first. The result does not depend on scheduling: blocks whose rows overlap are accumulated in
-/// a fixed order.
+/// position of each side; both sides must be at least 16 (callers mirror smaller images out).
+/// The result does not depend on scheduling: blocks whose rows overlap are accumulated in a fixed
+/// order.
 public enum DCTWiener {
     public static let blockSize = 16
 
     /// The filtered image, planar CHW like `noisy`. `sigma` on the [0, 1] scale of the planes.
+    /// Returns `pilot` unchanged when a side is under `blockSize`, σ is not positive or the sizes
+    /// do not match.
     public static func filter(noisy: [Float], pilot: [Float], channels: Int, height: Int, width: Int,
                               sigma: Double, stride: Int = 2) -> [Float] {
-        let n = channels * height * width
-        guard channels >= 1, height >= 1, width >= 1, stride >= 1, noisy.count == n, pilot.count == n else { return noisy }
-        guard sigma > 0 else { return pilot }
-        let ph = max(height, blockSize), pw = max(width, blockSize)
-        var y = mirrored(toOpponent(noisy, channels: channels, plane: height * width), channels: channels,
-                         height: height, width: width, toHeight: ph, toWidth: pw)
-        let p = mirrored(toOpponent(pilot, channels: channels, plane: height * width), channels: channels,
-                         height: height, width: width, toHeight: ph, toWidth: pw)
-        y = filterPlanes(y, pilot: p, channels: channels, height: ph, width: pw, variance: Float(sigma * sigma),
-                         stride: stride)
-        return fromOpponent(cropped(y, channels: channels, height: ph, width: pw, toHeight: height, toWidth: width),
-                            channels: channels, plane: height * width)
+        let plane = height * width
+        guard channels >= 1, height >= blockSize, width >= blockSize, stride >= 1, sigma > 0,
+              noisy.count == channels * plane, pilot.count == channels * plane else { return pilot }
+        let y = filterPlanes(toOpponent(noisy, channels: channels, plane: plane),
+                             pilot: toOpponent(pilot, channels: channels, plane: plane),
+                             channels: channels, height: height, width: width, variance: Float(sigma * sigma), stride: stride)
+        return fromOpponent(y, channels: channels, plane: plane)
     }
 
     /// The orthonormal DCT-II matrix, C[k][n] = a_k cos(π (2n + 1) k / 2N), row k in `dct[k]`.
@@ -137,35 +134,35 @@ public enum DCTWiener {
     @inline(__always)
     static func forward(_ b: inout [SIMD16<Float>], scratch t: inout [SIMD16<Float>],
                         dct: [SIMD16<Float>], dctT: [SIMD16<Float>]) {
-        // Columns: t_k = Σ_n C[k][n] b_n.
-        for k in 0..<blockSize {
-            var acc = SIMD16<Float>(repeating: 0)
-            for i in 0..<blockSize { acc += dct[k][i] * b[i] }
-            t[k] = acc
-        }
-        // Rows: X_k[m] = Σ_n t_k[n] C[m][n] = Σ_n t_k[n] dctT[n][m].
-        for k in 0..<blockSize {
-            var acc = SIMD16<Float>(repeating: 0)
-            for i in 0..<blockSize { acc += t[k][i] * dctT[i] }
-            b[k] = acc
-        }
+        combineRows(dct, b, into: &t)      // C B
+        transformRows(t, by: dctT, into: &b)   // (C B) Cᵀ
     }
 
     /// B = Cᵀ X C (in place), the inverse of `forward`.
     @inline(__always)
     static func inverse(_ x: inout [SIMD16<Float>], scratch t: inout [SIMD16<Float>],
                         dct: [SIMD16<Float>], dctT: [SIMD16<Float>]) {
-        // Rows: t_k[m] = Σ_j X_k[j] C[j][m].
+        transformRows(x, by: dct, into: &t)    // X C
+        combineRows(dctT, t, into: &x)     // Cᵀ (X C)
+    }
+
+    /// out = M · rows, a 16×16 matrix (its rows in `m`) times the block: out_k = Σ_i M[k][i] rows_i.
+    @inline(__always)
+    private static func combineRows(_ m: [SIMD16<Float>], _ rows: [SIMD16<Float>], into out: inout [SIMD16<Float>]) {
         for k in 0..<blockSize {
             var acc = SIMD16<Float>(repeating: 0)
-            for j in 0..<blockSize { acc += x[k][j] * dct[j] }
-            t[k] = acc
+            for i in 0..<blockSize { acc += m[k][i] * rows[i] }
+            out[k] = acc
         }
-        // Columns: B_n = Σ_k C[k][n] t_k.
-        for i in 0..<blockSize {
+    }
+
+    /// out = rows · M: each row times the matrix whose rows are `m`, out_k = Σ_i rows_k[i] m_i.
+    @inline(__always)
+    private static func transformRows(_ rows: [SIMD16<Float>], by m: [SIMD16<Float>], into out: inout [SIMD16<Float>]) {
+        for k in 0..<blockSize {
             var acc = SIMD16<Float>(repeating: 0)
-            for k in 0..<blockSize { acc += dctT[i][k] * t[k] }
-            x[i] = acc
+            for i in 0..<blockSize { acc += rows[k][i] * m[i] }
+            out[k] = acc
         }
     }
 
@@ -192,30 +189,6 @@ public enum DCTWiener {
         for i in 0..<plane {
             let a = x[i], b = x[plane + i], c = x[2 * plane + i]
             for k in 0..<3 { out[k * plane + i] = opponent[0][k] * a + opponent[1][k] * b + opponent[2][k] * c }
-        }
-        return out
-    }
-
-    static func mirrored(_ x: [Float], channels: Int, height: Int, width: Int, toHeight ph: Int, toWidth pw: Int) -> [Float] {
-        if ph == height && pw == width { return x }
-        var out = [Float](repeating: 0, count: channels * ph * pw)
-        for c in 0..<channels {
-            for r in 0..<ph {
-                let s = (c * height + Reflection.index(r, height)) * width, d = (c * ph + r) * pw
-                for q in 0..<pw { out[d + q] = x[s + Reflection.index(q, width)] }
-            }
-        }
-        return out
-    }
-
-    static func cropped(_ x: [Float], channels: Int, height: Int, width: Int, toHeight h: Int, toWidth w: Int) -> [Float] {
-        if h == height && w == width { return x }
-        var out = [Float](repeating: 0, count: channels * h * w)
-        for c in 0..<channels {
-            for r in 0..<h {
-                let s = (c * height + r) * width, d = (c * h + r) * w
-                for q in 0..<w { out[d + q] = x[s + q] }
-            }
         }
         return out
     }

@@ -18,6 +18,15 @@ final class RestorationQualityTests: XCTestCase {
         XCTAssertGreaterThan(after, before + 3, "denoise: \(before) → \(after) dB")
     }
 
+    /// An image smaller than a Wiener block (16 px) is mirrored out to one and cropped back.
+    func testDenoiseImprovesAnImageSmallerThanABlock() throws {
+        let clean = BasicTest.pattern(13, 9)
+        let noisy = try RestorationTest.run("add-noise --sigma 25 --seed 3", on: clean)
+        let out = try RestorationTest.run("denoise --iters 50", on: noisy)
+        XCTAssertEqual([out.width, out.height], [13, 9])
+        XCTAssertGreaterThan(try RestorationTest.psnr(out, clean), try RestorationTest.psnr(noisy, clean) + 1)
+    }
+
     func testInpaintScatteredPixelsImprovesPSNR() throws {
         let clean = try RestorationTest.crop()
         let damaged = try RestorationTest.run("drop-pixels --fraction 0.5 --seed 5", on: clean)

@@ -83,12 +83,16 @@ extension DIPImageTask {
         let finish = { (planes: [Float]) -> Image in
             let f = PlanarImage(width: padded.width, height: padded.height, channels: padded.channels, planes: planes)
                 .cropped(width: colours.width, height: colours.height)
-            var estimate = blend(f, colours, sigma: noiseSigma)
+            // The Wiener blocks are 16×16: smaller images are mirrored out to a block and back.
+            let side = DCTWiener.blockSize
+            let noisy = colours.padded(width: max(colours.width, side), height: max(colours.height, side))
+            var estimate = blend(f, colours, sigma: noiseSigma).padded(width: noisy.width, height: noisy.height)
             for _ in 0..<recipe.wienerPasses {
-                estimate.planes = DCTWiener.filter(noisy: colours.planes, pilot: estimate.planes, channels: colours.channels,
-                                                   height: colours.height, width: colours.width, sigma: noiseSigma,
+                estimate.planes = DCTWiener.filter(noisy: noisy.planes, pilot: estimate.planes, channels: noisy.channels,
+                                                   height: noisy.height, width: noisy.width, sigma: noiseSigma,
                                                    stride: recipe.wienerStride)
             }
+            estimate = estimate.cropped(width: colours.width, height: colours.height)
             return estimate.image(like: image, alpha: alpha)
         }
         try FitLoop.run(filter: filter, total: recipe.iterations, maxSeconds: choice.maxSeconds, context: context,
