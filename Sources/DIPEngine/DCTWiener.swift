@@ -134,34 +134,24 @@ public enum DCTWiener {
     @inline(__always)
     static func forward(_ b: inout [SIMD16<Float>], scratch t: inout [SIMD16<Float>],
                         dct: [SIMD16<Float>], dctT: [SIMD16<Float>]) {
-        combineRows(dct, b, into: &t)      // C B
-        transformRows(t, by: dctT, into: &b)   // (C B) Cᵀ
+        multiply(dct, b, into: &t)      // C B
+        multiply(t, dctT, into: &b)     // (C B) Cᵀ
     }
 
     /// B = Cᵀ X C (in place), the inverse of `forward`.
     @inline(__always)
     static func inverse(_ x: inout [SIMD16<Float>], scratch t: inout [SIMD16<Float>],
                         dct: [SIMD16<Float>], dctT: [SIMD16<Float>]) {
-        transformRows(x, by: dct, into: &t)    // X C
-        combineRows(dctT, t, into: &x)     // Cᵀ (X C)
+        multiply(x, dct, into: &t)      // X C
+        multiply(dctT, t, into: &x)     // Cᵀ (X C)
     }
 
-    /// out = M · rows, a 16×16 matrix (its rows in `m`) times the block: out_k = Σ_i M[k][i] rows_i.
+    /// out = A B for 16×16 matrices held as their rows: out_k = Σ_i A[k][i] B_i.
     @inline(__always)
-    private static func combineRows(_ m: [SIMD16<Float>], _ rows: [SIMD16<Float>], into out: inout [SIMD16<Float>]) {
+    private static func multiply(_ a: [SIMD16<Float>], _ b: [SIMD16<Float>], into out: inout [SIMD16<Float>]) {
         for k in 0..<blockSize {
             var acc = SIMD16<Float>(repeating: 0)
-            for i in 0..<blockSize { acc += m[k][i] * rows[i] }
-            out[k] = acc
-        }
-    }
-
-    /// out = rows · M: each row times the matrix whose rows are `m`, out_k = Σ_i rows_k[i] m_i.
-    @inline(__always)
-    private static func transformRows(_ rows: [SIMD16<Float>], by m: [SIMD16<Float>], into out: inout [SIMD16<Float>]) {
-        for k in 0..<blockSize {
-            var acc = SIMD16<Float>(repeating: 0)
-            for i in 0..<blockSize { acc += rows[k][i] * m[i] }
+            for i in 0..<blockSize { acc += a[k][i] * b[i] }
             out[k] = acc
         }
     }

@@ -87,10 +87,10 @@ public final class SuperResolutionFilter: Filter {
             return FitTarget(data: .downsampledMSE(target: zip(low.planes, lowBase).map { $0 - $1 + 0.5 }, factor: factor),
                              residualBase: base)
         }, finish: { high in
-            guard passes > 0, var consistent = try? Self.backProjected(high, low: low, factor: factor, passes: passes) else {
+            // image(like:) clamps to [0, 1]; back-projection only fails on mismatched sizes.
+            guard passes > 0, let consistent = try? Self.backProjected(high, low: low, factor: factor, passes: passes) else {
                 return high.image(like: image, alpha: alpha)
             }
-            consistent.planes = consistent.planes.map { min(max($0, 0), 1) }
             return consistent.image(like: image, alpha: alpha)
         })
     }
