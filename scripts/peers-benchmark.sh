@@ -26,8 +26,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-swift build -c release --product dip-bench >/dev/null
-swift build -c release --product dip-pipe >/dev/null
+# Its own build folder: the test suite's .build is built with -enable-testing, and switching flags
+# in one folder rebuilds everything.
+SCRATCH=.build-bench BIN=.build-bench/release
+swift build -c release --scratch-path "$SCRATCH" --product dip-bench >/dev/null
+swift build -c release --scratch-path "$SCRATCH" --product dip-pipe >/dev/null
 VENV=.build/peers-venv
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import bm3d, cv2, matplotlib" 2>/dev/null; then
   python3 -m venv "$VENV"
@@ -37,9 +40,9 @@ STATE=../shared/tools/cpu-state.sh
 [ -x "$STATE" ] && echo "machine before: $(bash "$STATE")"
 mkdir -p "$OUT"
 if [ "$RERUN_DIP" = 1 ]; then
-  .build/release/dip-bench quality --data "$DATA" --out "$OUT" "${PASS[@]}" | tee "$OUT/dip-fast.md"
+  "$BIN"/dip-bench quality --data "$DATA" --out "$OUT" "${PASS[@]}" | tee "$OUT/dip-fast.md"
   if [ "$PAPER" = 1 ]; then
-    .build/release/dip-bench quality --data "$DATA" --out "$OUT" --preset paper "${PASS[@]}" | tee "$OUT/dip-paper.md"
+    "$BIN"/dip-bench quality --data "$DATA" --out "$OUT" --preset paper "${PASS[@]}" | tee "$OUT/dip-paper.md"
   fi
 fi
 "$VENV/bin/python" scripts/peers/peers.py "$OUT"
@@ -58,7 +61,7 @@ for d in "$OUT"/*/; do
     else
       who=bicubic
     fi
-    psnr=$(.build/release/dip-pipe compare "${flags[@]}" "$f" "${d}truth.png" | awk '{print $2}')
+    psnr=$("$BIN"/dip-pipe compare "${flags[@]}" "$f" "${d}truth.png" | awk '{print $2}')
     printf '%s\t%s\t%s\t%s\t%s\n' "$case" "$who" "$psnr" "$seconds" "$step" >> "$OUT/scores.tsv"
   done
 done

@@ -96,10 +96,11 @@ final class DeclarationTests: XCTestCase {
         XCTAssertNil(denoisePaper.stopping, "the paper preset runs the reference's fixed count")
         check(try SuperResolutionFilter.presets.recipe(.paper), 2000, 0.01, 0.03)
         check(try SuperResolutionFilter.presets.recipe(.paper, variant: SuperResolutionFilter.largeFactor), 4000, 0.01, 0.05)
-        check(try InpaintFilter.presets.recipe(.paper, variant: "pixels"), 11000, 0.001, 0.03)
-        check(try InpaintFilter.presets.recipe(.paper, variant: "text"), 6001, 0.01, 0.03)
-        check(try InpaintFilter.presets.recipe(.paper, variant: "holes"), 5001, 0.01, 0.03)
-        check(try InpaintFilter.presets.recipe(.paper, variant: "region"), 3001, 0.01, 0)
+        for (variant, steps, lr, noise) in [("pixels", 11000, 0.001, 0.03), ("text", 6001, 0.01, 0.03),
+                                            ("holes", 5001, 0.01, 0.03), ("region", 3001, 0.01, 0)] as [(String, Int, Float, Float)] {
+            guard let r = try InpaintFilter.presets.recipe(.paper, variant: variant).dip else { return XCTFail("inpaint paper \(variant) is not DIP") }
+            check(r, steps, lr, noise)
+        }
         check(try FlashFilter.presets.recipe(.paper), 601, 0.1, 0)
         check(try DeblockFilter.presets.recipe(.paper), 2400, 0.01, 1.0 / 30)
         XCTAssertEqual(denoisePaper.net, SkipNetConfig.paperDenoise())

@@ -16,7 +16,7 @@ struct RestorationParameters {
                          help: "Settings bundle (see Presets): " + presets.presets.map { "'\($0.rawValue)' = \($0.summary)" }.joined(separator: "; "))
         iterations = .int("iters", 1...1_000_000, defaultNote: presets.defaultNote(\.iterations) { "\($0)" },
                           help: "Optimisation steps")
-        learningRate = .number("lr", 1e-7...10, defaultNote: presets.defaultNote(\.learningRate) { DIPRecipe.number($0) },
+        learningRate = .number("lr", 1e-7...10, defaultNote: presets.defaultNote(\.learningRate) { $0 == 0 ? "none (not a net)" : DIPRecipe.number($0) },
                                help: "Adam learning rate")
     }
 

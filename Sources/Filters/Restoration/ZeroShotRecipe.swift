@@ -39,24 +39,12 @@ struct ZeroShotRecipe: PresetRecipe {
     }
 }
 
-/// What a denoise preset runs: Deep Image Prior, or the zero-shot Noise2Noise net — exactly one of
-/// the two (made only by `dip(_:)` and `zeroShot(_:)`). A struct of two optionals rather than an
-/// enum with two payloads: the enum's copies read bytes of the smaller payload that were never
-/// written to find the case (valgrind, through the C ABI's dip_filter_new, once ZeroShotRecipe grew).
-struct DenoiseRecipe: PresetRecipe {
-    private(set) var dip: DIPRecipe?
-    private(set) var zeroShot: ZeroShotRecipe?
+/// What a denoise preset runs: Deep Image Prior or the zero-shot Noise2Noise net.
+typealias DenoiseRecipe = NetRecipe<ZeroShotRecipe>
 
-    static func dip(_ r: DIPRecipe) -> DenoiseRecipe { DenoiseRecipe(dip: r, zeroShot: nil) }
-    static func zeroShot(_ r: ZeroShotRecipe) -> DenoiseRecipe { DenoiseRecipe(dip: nil, zeroShot: r) }
-
-    var phrases: [String] { dip?.phrases ?? zeroShot?.phrases ?? [] }
-    var iterations: Int { dip?.iterations ?? zeroShot?.iterations ?? 0 }
-    var learningRate: Float { dip?.learningRate ?? zeroShot?.learningRate ?? 0 }
-    func overridden(steps: Int?, learningRate: Float?) -> DenoiseRecipe {
-        DenoiseRecipe(dip: dip?.overridden(steps: steps, learningRate: learningRate),
-                      zeroShot: zeroShot?.overridden(steps: steps, learningRate: learningRate))
-    }
+extension NetRecipe where Alternative == ZeroShotRecipe {
+    static func zeroShot(_ r: ZeroShotRecipe) -> Self { .alternative(r) }
+    var zeroShot: ZeroShotRecipe? { alternative }
 }
 
 extension DIPImageTask {
