@@ -3,11 +3,10 @@ import Glibc
 /// Fills scattered missing pixels by iterated hard thresholding in sliding 16×16 DCT blocks
 /// (Guleryuz, "Nonlinear approximation based image recovery using adaptive sparse
 /// reconstructions", IEEE TIP 2006; the missing-pixel set-up of Elad, Starck et al.). Natural
-/// images are sparse in local DCTs; a fill that keeps only the large coefficients of every block,
-/// then puts the known pixels back, moves toward the sparse image that explains them. The
-/// threshold falls geometrically from `startThreshold` to `endThreshold` over the iterations, so
-/// coarse structure settles before fine texture is let in. Each block is weighted by 1 / (its kept
-/// coefficients): sparser blocks, the surer ones, count more. DC coefficients are always kept.
+/// images are sparse in local DCTs; a fill that keeps only the large coefficients of every block
+/// (`DCTThreshold`), then puts the known pixels back, moves toward the sparse image that explains
+/// them. The threshold falls geometrically from `startThreshold` to `endThreshold` over the
+/// iterations, so coarse structure settles before fine texture is let in.
 ///
 /// Colour images work in the opponent space of `SlidingDCT` (luma and two colour differences);
 /// known pixels are known in every channel. One `iterate()` is one pass over all blocks; the
@@ -17,7 +16,7 @@ public final class DCTInpainting {
     public let iterations: Int
     public let stride: Int
     /// The smallest side it works on (one block).
-    public static let blockSizeNeeded = SlidingDCT.blockSize
+    public static let blockSizeNeeded = SIMD16<Float>.scalarCount
     public static let startThreshold: Float = 0.4
     public static let endThreshold: Float = 0.01
     public private(set) var iterationsDone = 0
@@ -33,43 +32,29 @@ public final class DCTInpainting {
     public init(image: [Float], known: [Bool], channels: Int, height: Int, width: Int,
                 iterations: Int = 30, stride: Int = 4) throws {
         let plane = height * width
-        guard channels >= 1, height >= SlidingDCT.blockSize, width >= SlidingDCT.blockSize,
+        guard channels >= 1, height >= Self.blockSizeNeeded, width >= Self.blockSizeNeeded,
               image.count == channels * plane, known.count == plane else {
-            throw EngineError.badInput("DCT inpainting: \(channels)×\(height)×\(width) image with \(image.count) values and \(known.count) mask flags (sides must be at least \(SlidingDCT.blockSize))")
+            throw EngineError.badInput("DCT inpainting: \(channels)×\(height)×\(width) image with \(image.count) values and \(known.count) mask flags (sides must be at least \(Self.blockSizeNeeded))")
         }
         guard iterations >= 1, stride >= 1 else { throw EngineError.badConfiguration("DCT inpainting: iterations and stride must be positive") }
         guard known.contains(true) else { throw EngineError.badInput("DCT inpainting: no known pixel") }
         self.channels = channels; self.height = height; self.width = width
         self.iterations = iterations; self.stride = stride; self.known = known
-        estimate = Self.initialFill(SlidingDCT.toOpponent(image, channels: channels, plane: plane), known: known,
+        estimate = Self.initialFill(OpponentColour.toOpponent(image, channels: channels, plane: plane), known: known,
                                     channels: channels, height: height, width: width)
     }
 
     /// The threshold of iteration `i` (0-based) of `n`.
     static func threshold(_ i: Int, of n: Int) -> Float {
-        guard n > 1 else { return endThreshold }
-        let t = Float(i) / Float(n - 1)
-        return startThreshold * pow(endThreshold / startThreshold, t)
+        DCTThreshold.schedule(i, of: n, from: startThreshold, to: endThreshold)
     }
 
     /// One pass: threshold every block, average, restore the known pixels.
     public func iterate() {
         let plane = height * width
         let t = Self.threshold(min(iterationsDone, iterations - 1), of: iterations)
-        let shrunk = SlidingDCT.shrink(estimate, pilot: nil, channels: channels, height: height, width: width,
-                                       stride: stride) { block, _ in
-            let threshold = SIMD16<Float>(repeating: t), zero = SIMD16<Float>(repeating: 0)
-            let dc = block[0][0], dcKept = abs(dc) >= t
-            var kept = SIMD16<Float>(repeating: 0)
-            for k in 0..<SlidingDCT.blockSize {
-                let b = block[k]
-                let keep = b.replacing(with: -b, where: b .< 0) .>= threshold
-                block[k] = zero.replacing(with: block[k], where: keep)
-                kept += SIMD16<Float>(repeating: 0).replacing(with: 1, where: keep)
-            }
-            if !dcKept { block[0][0] = dc; kept[0] += 1 }
-            return 1 / max(kept.sum(), 1)
-        }
+        let shrunk = DCTThreshold.apply(estimate, channels: channels, height: height, width: width, threshold: t,
+                                        stride: stride, block: .sixteen)
         var change = 0.0, unknown = 0
         for c in 0..<channels {
             for i in 0..<plane where !known[i] {
@@ -83,7 +68,7 @@ public final class DCTInpainting {
     }
 
     /// The current fill, planar CHW in the input's colour space (unclamped).
-    public var result: [Float] { SlidingDCT.fromOpponent(estimate, channels: channels, plane: height * width) }
+    public var result: [Float] { OpponentColour.fromOpponent(estimate, channels: channels, plane: height * width) }
 
     /// The first estimate: each unknown pixel the Gaussian-weighted mean (σ = 2 px) of the known
     /// pixels around it — normalised convolution, separable, mirrored at the borders; where no

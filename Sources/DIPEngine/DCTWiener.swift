@@ -16,7 +16,7 @@ import Foundation
 /// The result does not depend on scheduling: blocks whose rows overlap are accumulated in a fixed
 /// order.
 public enum DCTWiener {
-    public static let blockSize = SlidingDCT.blockSize
+    public static let blockSize = SIMD16<Float>.scalarCount
 
     /// The filtered image, planar CHW like `noisy`. `sigma` on the [0, 1] scale of the planes.
     /// Returns `pilot` unchanged when a side is under `blockSize`, σ is not positive or the sizes
@@ -27,8 +27,8 @@ public enum DCTWiener {
         guard channels >= 1, height >= blockSize, width >= blockSize, stride >= 1, sigma > 0,
               noisy.count == channels * plane, pilot.count == channels * plane else { return pilot }
         let variance = Float(sigma * sigma), v = SIMD16<Float>(repeating: variance)
-        let y = SlidingDCT.shrink(SlidingDCT.toOpponent(noisy, channels: channels, plane: plane),
-                                  pilot: SlidingDCT.toOpponent(pilot, channels: channels, plane: plane),
+        let y = SlidingDCT16.blocks.shrink(OpponentColour.toOpponent(noisy, channels: channels, plane: plane),
+                                  pilot: OpponentColour.toOpponent(pilot, channels: channels, plane: plane),
                                   channels: channels, height: height, width: width, stride: stride) { by, bp in
             var energy = SIMD16<Float>(repeating: 0)
             for k in 0..<blockSize {
@@ -39,7 +39,7 @@ public enum DCTWiener {
             }
             return 1 / (variance * max(energy.sum(), 1e-3))
         }
-        return SlidingDCT.fromOpponent(y, channels: channels, plane: plane)
+        return OpponentColour.fromOpponent(y, channels: channels, plane: plane)
     }
 }
 

@@ -29,7 +29,7 @@ final class DCTWienerTests: XCTestCase {
                 for k in 0..<3 {
                     var s = 0.0
                     for j in 0..<3 {
-                        s += Double(inverse ? SlidingDCT.opponent[j][k] : SlidingDCT.opponent[k][j]) * Double(x[j * plane + i])
+                        s += Double(inverse ? OpponentColour.rows[j][k] : OpponentColour.rows[k][j]) * Double(x[j * plane + i])
                     }
                     out[k * plane + i] = s
                 }
@@ -39,7 +39,7 @@ final class DCTWienerTests: XCTestCase {
         let y = opp(noisy, inverse: false), p = opp(pilot, inverse: false)
         var num = [Double](repeating: 0, count: y.count), den = num
         for ch in 0..<channels {
-            for top in SlidingDCT.positions(h, stride: stride) { for left in SlidingDCT.positions(w, stride: stride) {
+            for top in SlidingDCT16.blocks.positions(h, stride: stride) { for left in SlidingDCT16.blocks.positions(w, stride: stride) {
                 func dct(_ x: [Double]) -> [Double] {
                     var out = [Double](repeating: 0, count: n * n)
                     for k in 0..<n { for l in 0..<n {
@@ -78,14 +78,14 @@ final class DCTWienerTests: XCTestCase {
     }
 
     func testOpponentTransformIsOrthonormal() {
-        let m = SlidingDCT.opponent
+        let m = OpponentColour.rows
         for i in 0..<3 { for j in 0..<3 {
             let d = (0..<3).reduce(Float(0)) { $0 + m[i][$1] * m[j][$1] }
             XCTAssertEqual(d, i == j ? 1 : 0, accuracy: 1e-6)
         } }
-        XCTAssertEqual(SlidingDCT.positions(21, stride: 2), [0, 2, 4, 5], "every stride, plus the last position")
-        XCTAssertEqual(SlidingDCT.positions(16, stride: 2), [0])
-        XCTAssertEqual(SlidingDCT.positions(18, stride: 1), [0, 1, 2])
+        XCTAssertEqual(SlidingDCT16.blocks.positions(21, stride: 2), [0, 2, 4, 5], "every stride, plus the last position")
+        XCTAssertEqual(SlidingDCT16.blocks.positions(16, stride: 2), [0])
+        XCTAssertEqual(SlidingDCT16.blocks.positions(18, stride: 1), [0, 1, 2])
     }
 
     /// With the clean image as pilot the filter removes most of the noise; with a rough pilot (a

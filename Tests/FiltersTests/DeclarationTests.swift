@@ -94,8 +94,12 @@ final class DeclarationTests: XCTestCase {
         check(denoiseStrong, 3000, 0.01, 1.0 / 20)
         XCTAssertEqual(denoisePaper.emaDecay, 0.99)
         XCTAssertNil(denoisePaper.stopping, "the paper preset runs the reference's fixed count")
-        check(try SuperResolutionFilter.presets.recipe(.paper), 2000, 0.01, 0.03)
-        check(try SuperResolutionFilter.presets.recipe(.paper, variant: SuperResolutionFilter.largeFactor), 4000, 0.01, 0.05)
+        guard let srPaper = try SuperResolutionFilter.presets.recipe(.paper).dip,
+              let srLarge = try SuperResolutionFilter.presets.recipe(.paper, variant: SuperResolutionFilter.largeFactor).dip else {
+            return XCTFail("sr's paper preset is not DIP")
+        }
+        check(srPaper, 2000, 0.01, 0.03)
+        check(srLarge, 4000, 0.01, 0.05)
         for (variant, steps, lr, noise) in [("pixels", 11000, 0.001, 0.03), ("text", 6001, 0.01, 0.03),
                                             ("holes", 5001, 0.01, 0.03), ("region", 3001, 0.01, 0)] as [(String, Int, Float, Float)] {
             guard let r = try InpaintFilter.presets.recipe(.paper, variant: variant).dip else { return XCTFail("inpaint paper \(variant) is not DIP") }

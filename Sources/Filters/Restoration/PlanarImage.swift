@@ -64,6 +64,18 @@ struct PlanarImage {
         return PlanarImage(width: pw, height: ph, channels: channels, planes: out)
     }
 
+    /// Each plane resampled to `w` × `h` with `kernel` (`Resampler`).
+    func resampled(width w: Int, height h: Int, kernel: ResampleKernel) -> PlanarImage {
+        let n = width * height
+        var out: [Float] = []
+        out.reserveCapacity(channels * w * h)
+        for c in 0..<channels {
+            out += Resampler.resample(Array(planes[(c * n)..<((c + 1) * n)]), width: width, height: height,
+                                      channels: 1, outWidth: w, outHeight: h, kernel: kernel)
+        }
+        return PlanarImage(width: w, height: h, channels: channels, planes: out)
+    }
+
     /// The top-left `w` × `h` region.
     func cropped(width w: Int, height h: Int) -> PlanarImage {
         if w == width && h == height { return self }

@@ -19,7 +19,7 @@ public final class SuperResolutionFilter: Filter {
 
     /// The variant for large factors: the reference runs longer with more input perturbation.
     static let largeFactor = "x5-x8"
-    static let presets: PresetTable<DIPRecipe> = {
+    static let presets: PresetTable<SuperResolutionRecipe> = {
         let paper = DIPRecipe(net: SkipNetConfig.paperSuperResolution(), input: .noise(depth: 32), iterations: 2000,
                               learningRate: 0.01, regNoiseStd: 0.03, emaDecay: nil, divergenceGuard: false)
         // fast: a residual over bicubic with output averaging — the averaged curve never dips below
@@ -29,10 +29,12 @@ public final class SuperResolutionFilter: Filter {
         // (Set5 baby x4: 32.47 dB at step 100 with it, 32.12 without; bicubic 32.12).
         let fast = paper.with(\.net, DIPRecipe.fastNet()).with(\.iterations, 1000).with(\.residual, true)
             .with(\.emaDecay, 0.99).with(\.backProjectionPasses, 10)
+        // fast up to x4 runs no net (`SparseUpscaleRecipe`); x5-x8 keeps the fast DIP fit above,
+        // not yet measured against it.
         return PresetTable(rows: [
-            .init(.fast, fast.stoppingWhenSettled),
-            .init(.fast, largeFactor, fast.with(\.iterations, 2000).with(\.regNoiseStd, 0.05).stoppingWhenSettled),
-            .init(.paper, paper), .init(.paper, largeFactor, paper.with(\.iterations, 4000).with(\.regNoiseStd, 0.05)),
+            .init(.fast, .sparse(SparseUpscaleRecipe())),
+            .init(.fast, largeFactor, .dip(fast.with(\.iterations, 2000).with(\.regNoiseStd, 0.05).stoppingWhenSettled)),
+            .init(.paper, .dip(paper)), .init(.paper, largeFactor, .dip(paper.with(\.iterations, 4000).with(\.regNoiseStd, 0.05))),
         ])
     }()
 
@@ -41,7 +43,7 @@ public final class SuperResolutionFilter: Filter {
     public static let parameters: [ParameterSpec] = [scale.spec] + common.specs
 
     let factor: Int
-    let recipe: DIPRecipe
+    let recipe: SuperResolutionRecipe
     let choice: RestorationParameters.Choice
 
     public init(parameters: ParameterValues) throws {
@@ -73,8 +75,13 @@ public final class SuperResolutionFilter: Filter {
             alpha = try ResizeFilter(parameters: values)
                 .apply(FilterInputs(image: alphaImage, imageName: inputs.imageName), context: context).pixels
         }
-        let factor = self.factor, residual = recipe.residual, passes = recipe.backProjectionPasses
         let low = PlanarImage(colorsOf: image)
+        if let sparse = recipe.sparse {
+            return try DIPImageTask.sparseUpscale(filter: Self.name, recipe: choice.apply(to: sparse), choice: choice,
+                                                  factor: factor, low: low, alpha: alpha, inputs: inputs, context: context)
+        }
+        guard let recipe = recipe.dip else { throw DipError.failure("internal: sr preset row without a recipe") }
+        let factor = self.factor, residual = recipe.residual, passes = recipe.backProjectionPasses
         return try DIPImageTask.restore(filter: Self.name, recipe: recipe, choice: choice,
                                         colours: low, scale: factor,
                                         inputs: inputs, context: context, target: { low in
@@ -95,14 +102,29 @@ public final class SuperResolutionFilter: Filter {
         })
     }
 
+    /// The downsamplers back-projection can take for d: DIP's Lanczos2 kernel (the fit's data
+    /// term) or the `resize` filter's lanczos3 (PIL's ANTIALIAS, which made the paper's inputs).
+    enum Downsampler { case lanczos2, lanczos3 }
+
+    /// d(f): `high` downsampled by `factor` with `downsampler`.
+    static func downsampled(_ high: PlanarImage, factor: Int, _ downsampler: Downsampler) throws -> [Float] {
+        switch downsampler {
+        case .lanczos2:
+            return try Lanczos2Kernel.downsample(high.planes, width: high.width, height: high.height, channels: high.channels,
+                                                 layout: .planar, factor: factor)
+        case .lanczos3:
+            return high.resampled(width: high.width / factor, height: high.height / factor, kernel: .lanczos3).planes
+        }
+    }
+
     /// Iterative back-projection (Irani & Peleg, 1991): `passes` times f ← f + U(x̂ − d(f)), with d
-    /// the fit's Lanczos2 downsampler and U bicubic upscaling. Each pass removes most of what is
-    /// left of d(f) − x̂ while adding only what U makes of it (smooth, low-frequency detail).
-    static func backProjected(_ high: PlanarImage, low: PlanarImage, factor: Int, passes: Int) throws -> PlanarImage {
+    /// `downsampler` and U bicubic upscaling. Each pass removes most of what is left of d(f) − x̂
+    /// while adding only what U makes of it (smooth, low-frequency detail).
+    static func backProjected(_ high: PlanarImage, low: PlanarImage, factor: Int, passes: Int,
+                              downsampler: Downsampler = .lanczos2) throws -> PlanarImage {
         var f = high
         for _ in 0..<passes {
-            let d = try Lanczos2Kernel.downsample(f.planes, width: f.width, height: f.height, channels: f.channels,
-                                                  layout: .planar, factor: factor)
+            let d = try downsampled(f, factor: factor, downsampler)
             let residual = PlanarImage(width: low.width, height: low.height, channels: low.channels,
                                        planes: zip(low.planes, d).map { $0 - $1 })
             let up = bicubic(residual, factor: factor)
@@ -113,14 +135,6 @@ public final class SuperResolutionFilter: Filter {
 
     /// Bicubic upscaling of each plane by `factor`: the classical answer the residual fit starts from.
     static func bicubic(_ low: PlanarImage, factor: Int) -> [Float] {
-        let n = low.width * low.height
-        var out: [Float] = []
-        out.reserveCapacity(n * factor * factor * low.channels)
-        for c in 0..<low.channels {
-            out += Resampler.resample(Array(low.planes[(c * n)..<((c + 1) * n)]), width: low.width, height: low.height,
-                                      channels: 1, outWidth: low.width * factor, outHeight: low.height * factor,
-                                      kernel: .bicubic)
-        }
-        return out
+        low.resampled(width: low.width * factor, height: low.height * factor, kernel: .bicubic).planes
     }
 }
