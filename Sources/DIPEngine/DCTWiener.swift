@@ -41,5 +41,18 @@ public enum DCTWiener {
         }
         return OpponentColour.fromOpponent(y, channels: channels, plane: plane)
     }
-}
 
+    /// A pilot without a net: hard thresholding of the noisy image at `factor`·σ in sliding 16×16
+    /// DCT blocks (`DCTThreshold`; the first step of BM3D without its block matching; Yu & Sapiro,
+    /// "DCT image denoising", IPOL 2011), in the opponent space like `filter`. Returns `noisy`
+    /// unchanged when a side is under `blockSize` or σ is not positive.
+    public static func hardThresholdPilot(noisy: [Float], channels: Int, height: Int, width: Int, sigma: Double,
+                                          factor: Float = 2.7, stride: Int = 2) -> [Float] {
+        let plane = height * width
+        guard sigma > 0, noisy.count == channels * plane else { return noisy }
+        let y = DCTThreshold.apply(OpponentColour.toOpponent(noisy, channels: channels, plane: plane), channels: channels,
+                                   height: height, width: width, threshold: factor * Float(sigma), stride: stride,
+                                   block: .sixteen)
+        return OpponentColour.fromOpponent(y, channels: channels, plane: plane)
+    }
+}

@@ -58,8 +58,16 @@ final class DeclarationTests: XCTestCase {
             }
             let denoise = try DenoiseFilter(parameters: values(DenoiseFilter.self, [p, ("iters", "7"), ("lr", "0.5")]))
             let applied = denoise.choice.apply(to: try denoise.recipe(sigma: 25))
-            XCTAssertEqual([applied.iterations], [7])
-            XCTAssertEqual(applied.learningRate, 0.5)
+            if applied.wiener?.pilot == .hardThreshold {
+                // No net: --iters only shortens the pilot-and-passes pipeline, --lr does not apply.
+                XCTAssertEqual(applied.iterations, try DenoiseFilter.presets.recipe(preset).iterations)
+                XCTAssertEqual(applied.learningRate, 0)
+                let short = try DenoiseFilter(parameters: values(DenoiseFilter.self, [p, ("iters", "2")]))
+                XCTAssertEqual(short.choice.apply(to: try short.recipe(sigma: 25)).wiener?.wienerPasses, 1)
+            } else {
+                XCTAssertEqual([applied.iterations], [7])
+                XCTAssertEqual(applied.learningRate, 0.5)
+            }
             if let r = applied.dip { XCTAssertNil(r.stopping, "--iters must turn the stopping rule off") }
         }
         for preset in SuperResolutionFilter.presets.presets {
