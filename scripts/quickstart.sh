@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command (1): install the system packages, build dip in release mode, and run the main job
-# on the bundled sample image: add sigma-25 noise, then denoise it (about 1-2 minutes on 2 cores).
+# on the bundled sample image: add sigma-25 noise, then denoise it (a few minutes on 2 cores, most of
+# it the first build; the denoise itself takes about a second).
 # Writes out/sample-noisy.png and out/sample-denoised.png and prints both PSNRs.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -78,9 +78,9 @@ MAIN()
 
 /* The dip filters that get a procedure of their own, and their menu labels. */
 static const struct { const char *filter, *label, *blurb; } named[] = {
-    { "denoise", "_Denoise (Deep Image Prior)...", "Remove noise with a Deep Image Prior network" },
-    { "inpaint", "_Inpaint Selection (Deep Image Prior)...", "Fill the selection with a Deep Image Prior network" },
-    { "sr", "_Super-resolution (Deep Image Prior)...", "Enlarge the image with Deep Image Prior super-resolution" },
+    { "denoise", "_Denoise (dip)...", "Remove noise with dip (DCT Wiener filtering; a zero-shot net or Deep Image Prior by preset)" },
+    { "inpaint", "_Inpaint Selection (dip)...", "Fill the selection with dip (Deep Image Prior; scattered pixels by a sparse DCT fill)" },
+    { "sr", "_Super-resolution (dip)...", "Enlarge the image with dip (sparse DCT upscaling; Deep Image Prior by preset)" },
 };
 
 static int filter_exists(const char *name) {
@@ -384,7 +384,7 @@ static char *row_label(const char *name) {
     return label;
 }
 
-/* "_Denoise (Deep Image Prior)..." -> "Denoise (Deep Image Prior)": a menu label as a dialog title. */
+/* "_Denoise (dip)..." -> "Denoise (dip)": a menu label as a dialog title. */
 static char *menu_title(const char *label) {
     char *title = g_strdup(label), *w = title;
     for (const char *r = label; *r; r++)

@@ -5,7 +5,7 @@ import FilterAPI
 /// regions, or scattered missing pixels — with the masked data term ||(f − x̂)⊙m||².
 public final class InpaintFilter: Filter {
     public static let name = "inpaint"
-    public static let summary = "Deep Image Prior inpainting: fill masked text, holes, regions or missing pixels"
+    public static let summary = "Inpainting: fill masked text, holes, regions (Deep Image Prior) or missing pixels (sparse DCT fill)"
     public static var details: String {
         """
         --mask FILE: white (>= 50%) = keep, black = fill; or --mask alpha to fill where the image's own
@@ -15,7 +15,9 @@ public final class InpaintFilter: Filter {
           text    thin overlays (no hole pixel farther than 6 px from a known one)
           region  thick holes over >= 10% of the image or in > 4 pieces
           holes   a few large holes otherwise
-        Known pixels keep their values exactly; only the holes take the net's output.
+        Known pixels keep their values exactly; only the holes take the new values. Scattered pixels
+        are filled by the fast preset without a net (hard thresholding in sliding 16x16 DCT blocks,
+        known pixels put back after each step); the other cases fit a net.
 
 
         """ + presets.helpText

@@ -120,7 +120,7 @@ extension Preset {
     /// What the preset is for, in a few words (the `--preset` help).
     var summary: String {
         switch self {
-        case .fast: return "a lighter net and schedule"
+        case .fast: return "the quickest set-up that measured well (a lighter net, or none; see Presets)"
         case .quality: return "a longer run for a better result"
         case .paper: return "the DIP reference notebook exactly"
         }

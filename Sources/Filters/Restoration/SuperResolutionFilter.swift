@@ -1,17 +1,20 @@
 import DIPEngine
 import FilterAPI
 
-/// `sr`: Deep Image Prior super-resolution — the net works at N× the input size and is fitted
-/// through the Lanczos2 downsampler d: ||d(f) − x̂||².
+/// `sr`: super-resolution — up to ×4 by default the sparse upscale (`SparseUpscaleRecipe`, no
+/// net); otherwise Deep Image Prior: the net works at N× the input size and is fitted through
+/// the Lanczos2 downsampler d: ||d(f) − x̂||².
 public final class SuperResolutionFilter: Filter {
     public static let name = "sr"
-    public static let summary = "Deep Image Prior super-resolution by an integer factor (2-8)"
+    public static let summary = "Super-resolution by an integer factor (2-8): sparse DCT upscaling, or Deep Image Prior"
     public static var details: String {
         """
-        Output is --scale times the input on each side. The net's output, downsampled by DIP's
-        Lanczos2 kernel, is fitted to the input. The input is reflect-padded so the output side is
-        a multiple of 32, then cropped back. Alpha is upscaled with the lanczos3 resampler.
-        The fast preset fits a residual over bicubic upscaling, so it starts at bicubic's answer.
+        Output is --scale times the input on each side. Alpha is upscaled with the lanczos3 resampler.
+        Up to x4 the fast preset runs no net: from bicubic, it alternates back-projection (the
+        result, downscaled with lanczos3, must give the input) with hard thresholding in sliding 8x8
+        DCT blocks. Otherwise a net's output, downsampled by DIP's Lanczos2 kernel, is fitted to the
+        input; the input is reflect-padded so the output side is a multiple of 32, then cropped
+        back; fast for x5-x8 fits a residual over bicubic, so it starts at bicubic's answer.
 
 
         """ + presets.helpText
