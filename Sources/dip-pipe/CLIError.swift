@@ -13,7 +13,7 @@ struct CLIError: Error, CustomStringConvertible {
 extension CLIError {
     /// Prints `dip-pipe: message` on stderr and exits with the error's status.
     func exit() -> Never {
-        FileHandle.standardError.write(Data("dip-pipe: \(error.description)\n".utf8))
+        StandardError.write("dip-pipe: \(error.description)\n")
         switch error {
         case .badParameter, .misuse: Foundation.exit(2)
         default: Foundation.exit(1)

@@ -11,7 +11,9 @@ enum InterruptCleanup {
         path = tempPath.map { strdup($0) }
         free(old)
         guard tempPath != nil else { return }
-        for sig in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] {
+        // Not SIGPIPE: it is ignored (`StandardError.ignoreBrokenPipes`), so a closed stderr pipe
+        // cannot throw a finished output away; a closed stdout pipe fails the write instead.
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig) { sig in
                 if let p = InterruptCleanup.path { unlink(p) }
                 _exit(128 + sig)

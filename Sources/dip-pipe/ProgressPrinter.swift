@@ -66,7 +66,7 @@ final class ProgressPrinter {
         lastPrint = -Double.infinity
     }
 
-    private func emit(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+    private func emit(_ s: String) { StandardError.write(s) }
 
     private func json(_ v: Double) -> String { v.isFinite ? String(format: "%.6g", v) : "null" }
 
