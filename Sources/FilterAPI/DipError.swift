@@ -14,7 +14,12 @@ public enum DipError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The progress callback asked to stop.
     case cancelled
 
-    public var description: String {
+    /// The message, on one line and safe for a terminal: control characters — which reach
+    /// messages through file names, parameter values and header bytes — are shown escaped
+    /// (`\n`, `\t`, `\r`, else `\x1b` style), so no message spans lines or moves the cursor.
+    public var description: String { Self.escaped(rawDescription) }
+
+    private var rawDescription: String {
         switch self {
         case .badImage(let input, let problem): return "\(input): \(problem)"
         case .badParameter(let name, let problem): return "\(name): \(problem)"
@@ -22,4 +27,24 @@ public enum DipError: Error, Equatable, CustomStringConvertible, Sendable {
         case .cancelled: return "cancelled"
         }
     }
+
+    /// `text` with C0 and C1 control characters and DEL escaped.
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for u in text.unicodeScalars {
+            switch u {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where isControl(u):
+                let hex = String(u.value, radix: 16)
+                out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ u: Unicode.Scalar) -> Bool { u.value < 0x20 || (0x7f...0x9f).contains(u.value) }
 }
