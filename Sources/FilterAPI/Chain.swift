@@ -47,6 +47,11 @@ public struct Chain {
                     value = stage[i + 1]
                     i += 2
                 }
+                // A repeated parameter is an error, not "the last one wins": one of the two
+                // was not what the user meant, and dip cannot tell which.
+                guard !pairs.contains(where: { $0.name == key }) else {
+                    throw DipError.badParameter("\(name) --\(key)", "given twice")
+                }
                 pairs.append((key, value))
             }
             filters.append(try registry.make(name, arguments: pairs))

@@ -118,7 +118,8 @@ final class RestorationBehaviourTests: XCTestCase {
         let image = BasicTest.pattern(16, 16)
         for spec in ["sr --scale 1", "sr --scale 0", "sr --scale 100", "denoise --iters 0", "denoise --lr nan",
                      "denoise --lr -1", "denoise --max-seconds -3", "denoise --preset huge", "flash",
-                     "inpaint --mask m --case blob", "deblock --iters -5"] {
+                     "inpaint --mask m --case blob", "deblock --iters -5",
+                     "denoise --sigma 5 --sigma 10", "denoise --iters=3 --iters 3"] {
             BasicTest.assertBadParameter(try RestorationTest.run(spec, on: image), spec)
         }
     }
