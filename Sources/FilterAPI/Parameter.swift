@@ -100,8 +100,8 @@ public struct ParameterSpec: Sendable {
             guard range.contains(v) else { throw bad("\(v) is out of range \(range.lowerBound)...\(range.upperBound)") }
             return .int(v)
         case .double(let range):
-            guard let v = Double(ParameterText.trimmed(text)), v.isFinite else {
-                throw bad("'\(text)' is not a finite number")
+            guard let v = ParameterText.decimal(ParameterText.trimmed(text)) else {
+                throw bad("'\(text)' is not a finite decimal number")
             }
             guard range.contains(v) else {
                 throw bad("\(text) is out of range \(kind.rangeText ?? "")")
@@ -184,5 +184,30 @@ public enum ParameterText {
         guard let first = scalars.firstIndex(where: { !isBlank($0) }),
               let last = scalars.lastIndex(where: { !isBlank($0) }) else { return "" }
         return String(scalars[first...last])
+    }
+
+    /// `text` as a plain decimal number — digits, an optional point and fraction, an optional
+    /// exponent (`-0.5`, `25`, `1e-3`) — or nil. Swift's `Double(_:)` also takes hexadecimal
+    /// (`0x10` = 16), `inf`, `nan` and silently rounds `1e-400` to 0; none of those is what a user
+    /// typing a σ or a learning rate means, so all are refused, as are results that overflow or
+    /// underflow to zero from non-zero digits.
+    public static func decimal(_ text: String) -> Double? {
+        let u = Array(text.utf8)
+        var i = 0
+        func digits() -> Int { let start = i; while i < u.count, (48...57).contains(u[i]) { i += 1 }; return i - start }
+        if i < u.count, u[i] == 43 || u[i] == 45 { i += 1 }          // + -
+        let whole = digits()
+        var fraction = 0
+        if i < u.count, u[i] == 46 { i += 1; fraction = digits() }   // .
+        guard whole + fraction > 0 else { return nil }
+        let mantissaEnd = i
+        if i < u.count, u[i] == 101 || u[i] == 69 {                   // e E
+            i += 1
+            if i < u.count, u[i] == 43 || u[i] == 45 { i += 1 }
+            guard digits() > 0 else { return nil }
+        }
+        guard i == u.count, let v = Double(text), v.isFinite else { return nil }
+        if v == 0, u[..<mantissaEnd].contains(where: { (49...57).contains($0) }) { return nil }  // underflow
+        return v
     }
 }

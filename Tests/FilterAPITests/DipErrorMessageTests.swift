@@ -20,3 +20,26 @@ final class DipErrorMessageTests: XCTestCase {
         }
     }
 }
+
+/// Numbers in parameters are plain decimals: what Swift's Double(_:) also reads (hexadecimal,
+/// inf, nan) or silently rounds away (underflow to 0) is refused.
+final class DecimalParameterTests: XCTestCase {
+    func testPlainDecimalsOnly() {
+        for (text, value) in [("25", 25.0), ("-0.5", -0.5), ("+3", 3), (".5", 0.5), ("5.", 5), ("1e-3", 0.001),
+                              ("2E+2", 200), ("0", 0), ("0.000", 0), ("-0", 0)] as [(String, Double)] {
+            XCTAssertEqual(ParameterText.decimal(text), value, text)
+        }
+        for text in ["0x10", "0X1p4", "inf", "nan", "-infinity", "1e-400", "1e400", "", ".", "e5", "1e", "1e+",
+                     "5 ", "1,5", "1_000", "--1", "١٢"] {
+            XCTAssertNil(ParameterText.decimal(text), text)
+        }
+    }
+
+    func testANumberParameterRefusesHex() {
+        let spec = ParameterSpec("sigma", .double(0...255), help: "noise")
+        XCTAssertThrowsError(try spec.parse("0x10")) { error in
+            XCTAssertTrue("\(error)".contains("not a finite decimal number"), "\(error)")
+        }
+        XCTAssertEqual(try spec.parse(" 16 "), .double(16))
+    }
+}
