@@ -16,7 +16,7 @@ public final class DCTInpainting {
     public let iterations: Int
     public let stride: Int
     /// The smallest side it works on (one block).
-    public static let blockSizeNeeded = SIMD16<Float>.scalarCount
+    public static let blockSizeNeeded = DCTThreshold.Block.sixteen.rawValue
     public static let startThreshold: Float = 0.4
     public static let endThreshold: Float = 0.01
     public private(set) var iterationsDone = 0

@@ -16,7 +16,7 @@ import Foundation
 /// The result does not depend on scheduling: blocks whose rows overlap are accumulated in a fixed
 /// order.
 public enum DCTWiener {
-    public static let blockSize = SIMD16<Float>.scalarCount
+    public static let blockSize = DCTThreshold.Block.sixteen.rawValue
 
     /// The filtered image, planar CHW like `noisy`. `sigma` on the [0, 1] scale of the planes.
     /// Returns `pilot` unchanged when a side is under `blockSize`, σ is not positive or the sizes

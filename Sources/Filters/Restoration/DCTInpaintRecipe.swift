@@ -4,21 +4,14 @@ import FilterAPI
 /// Iterated hard thresholding in sliding DCT blocks (`DIPEngine.DCTInpainting`) as a preset row:
 /// the classical sparse fill for scattered missing pixels, where it beats a DIP fit of any length
 /// this machine can afford (barbara, 50% missing: see the README). No net, so no learning rate.
-struct DCTInpaintRecipe: PresetRecipe {
+struct DCTInpaintRecipe: PassRecipe {
     var iterations = 30
     /// Pixels between blocks (4: 1/16 of the work of every position).
     var stride = 4
-    var learningRate: Float { 0 }
 
     var phrases: [String] {
         ["no net: hard thresholding in 16x16 DCT blocks every \(stride) px, known pixels put back after each step",
          "\(iterations) steps, threshold falling from \(DIPRecipe.number(DCTInpainting.startThreshold)) to \(DIPRecipe.number(DCTInpainting.endThreshold))"]
-    }
-
-    func overridden(steps: Int?, learningRate: Float?) -> DCTInpaintRecipe {
-        var r = self
-        if let steps { r.iterations = steps }
-        return r
     }
 }
 

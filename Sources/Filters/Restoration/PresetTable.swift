@@ -17,6 +17,21 @@ protocol PresetRecipe: Equatable {
     func overridden(steps: Int?, learningRate: Float?) -> Self
 }
 
+/// A recipe of a classical method that runs passes, no net: a step is one pass, `--iters` sets
+/// the passes and `--lr` does not apply (its learning rate reads 0, "none" in the help).
+protocol PassRecipe: PresetRecipe {
+    var iterations: Int { get set }
+}
+
+extension PassRecipe {
+    var learningRate: Float { 0 }
+    func overridden(steps: Int?, learningRate: Float?) -> Self {
+        var r = self
+        if let steps { r.iterations = steps }
+        return r
+    }
+}
+
 /// A DIP filter's presets as data: one row per preset and variant (a variant is a case the
 /// filter distinguishes, such as "--sigma >= 50" or an inpainting case). The fit takes its recipe
 /// from here, and the filter's help text and its parameters' default notes are generated from

@@ -7,7 +7,7 @@ import FilterAPI
 /// threshold falling over the passes — the missing-pixel fill of `DCTInpainting` with the data
 /// constraint d(f) = x̂ in place of the known pixels. Set5 ×4: +1.25 dB over bicubic in seconds,
 /// where the fast DIP fit gave +0.63 in minutes (README).
-struct SparseUpscaleRecipe: PresetRecipe {
+struct SparseUpscaleRecipe: PassRecipe {
     var iterations = 20
     /// Pixels between blocks (1: every position).
     var stride = 1
@@ -16,18 +16,11 @@ struct SparseUpscaleRecipe: PresetRecipe {
     /// Back-projection passes before each thresholding, and after the last one.
     var backProjections = 2
     var finalBackProjections = 5
-    var learningRate: Float { 0 }
 
     var phrases: [String] {
         ["no net: bicubic, then \(iterations) steps of \(backProjections) back-projections (lanczos3 down, bicubic up) and hard thresholding in 8x8 DCT blocks every \(stride) px",
          "threshold falling from \(DIPRecipe.number(startThreshold)) to \(DIPRecipe.number(endThreshold))",
          "then \(finalBackProjections) back-projections"]
-    }
-
-    func overridden(steps: Int?, learningRate: Float?) -> SparseUpscaleRecipe {
-        var r = self
-        if let steps { r.iterations = steps }
-        return r
     }
 }
 
