@@ -17,6 +17,8 @@ import Foundation
 /// - inpaint: the reference's own masks (kate: text, library: region, vase: holes) applied to their
 ///   images, filled by `inpaint` with the case it picks from the mask; scored on the whole image
 ///   against the unmasked original (the paper shows these cases without figures).
+/// - deblock: F16 and the CBSD68 dev images round-tripped through libjpeg-turbo at qualities 10
+///   and 30 (`jpeg --quality Q`); the input column is the JPEG's own PSNR (doing nothing).
 /// - sr: Set5 centre-cropped to a multiple of 32, downscaled ×4 with the antialiased lanczos3
 ///   resampler; scored on BT.601 luma with a 4-pixel border crop (the paper's protocol). The
 ///   input column is bicubic upscaling scored the same way.
@@ -24,7 +26,9 @@ struct QualityHarness: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quality", abstract: "PSNR of the DIP filters on the shared benchmark images, beside the paper's.")
 
-    static let allTasks = ["denoise", "restore", "sr", "inpaint"]
+    static let allTasks = ["denoise", "restore", "sr", "inpaint", "deblock"]
+    /// The JPEG qualities of the deblock rows: heavy and moderate compression.
+    static let deblockQualities = [10, 30]
 
     @Option(help: "The shared benchmark images (../shared/data).")
     var data = "../shared/data"
@@ -100,6 +104,10 @@ struct QualityHarness: ParsableCommand {
         case "restore": return [("barbara", data + "/restore/barbara.png"), ("kate", data + "/restore/kate.png")]
         case "sr": return list(data + "/sr/CSet5")
         case "inpaint": return ["kate", "library", "vase"].map { ($0, data + "/inpaint/\($0).png") }
+        case "deblock":
+            return images(for: "denoise", data: data).flatMap { image in
+                deblockQualities.map { ("\(image.0)-q\($0)", image.1) }
+            }
         default: return []
         }
     }
@@ -134,6 +142,10 @@ struct QualityHarness: ParsableCommand {
         case "denoise":
             degraded = try Self.runChain("add-noise --sigma 25 --seed \(seed)", clean, name: name, context: FilterContext(seed: seed))
             spec = "denoise --preset \(preset)"; extras = [:]
+        case "deblock":
+            let quality = name.split(separator: "q").last.map(String.init) ?? ""
+            degraded = try Self.runChain("jpeg --quality \(quality)", clean, name: name, context: FilterContext(seed: seed))
+            spec = "deblock --preset \(preset)"; extras = [:]
         case "restore", "inpaint":
             var mask = Image(width: clean.width, height: clean.height, channels: 1)
             var damaged = clean

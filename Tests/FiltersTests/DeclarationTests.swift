@@ -114,7 +114,8 @@ final class DeclarationTests: XCTestCase {
             check(r, steps, lr, noise)
         }
         check(try FlashFilter.presets.recipe(.paper), 601, 0.1, 0)
-        check(try DeblockFilter.presets.recipe(.paper), 2400, 0.01, 1.0 / 30)
+        guard let deblockPaper = try DeblockFilter.presets.recipe(.paper).dip else { return XCTFail("deblock paper is not DIP") }
+        check(deblockPaper, 2400, 0.01, 1.0 / 30)
         XCTAssertEqual(denoisePaper.net, SkipNetConfig.paperDenoise())
     }
 }
