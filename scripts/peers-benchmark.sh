@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The peers benchmark: dip's default preset (and, with --paper, the paper preset) against the tool
 # a user would pick instead, on the same degraded inputs — CBM3D (PyPI bm3d) for σ=25 denoising
-# of F16 and CBSD68-dev, bicubic for Set5 ×4, OpenCV's Navier–Stokes inpainting for barbara/kate
+# of F16 and CBSD68-dev, bicubic for Set5 ×4, ffmpeg's deblock filter for JPEGs, OpenCV's Navier–Stokes inpainting for barbara/kate
 # with 50% of pixels missing and the three reference masks. Every PSNR is computed by dip's own
 # code (`dip-pipe compare`; SR on luma with a 4-pixel crop, the paper's protocol). Prints one
 # markdown table and writes OUT/peers.png (PSNR against seconds per case, the peer as a star).

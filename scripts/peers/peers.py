@@ -1,9 +1,11 @@
 """Runs the tool a user would pick instead of dip on each case `dip-bench quality --out DIR` wrote:
 CBM3D (PyPI bm3d) on the noisy images, OpenCV's Navier-Stokes inpainting (cv2.INPAINT_NS) on the
-damaged images with their masks. Writes DIR/CASE/peer.png and DIR/CASE/peer.txt ("NAME SECONDS").
+damaged images with their masks, ffmpeg's `deblock` filter (its defaults: 8x8 blocks, strong) on
+the decoded JPEGs. Writes DIR/CASE/peer.png and DIR/CASE/peer.txt ("NAME SECONDS").
 Super-resolution's peer (bicubic) is written by dip-bench itself. PSNRs are computed afterwards by
 dip-pipe compare, the project's own code, so dip and its peers are scored the same way."""
 import os
+import subprocess
 import sys
 import time
 
@@ -46,6 +48,15 @@ def main(out):
             result = cv2.inpaint(noisy, holes, 3, cv2.INPAINT_NS)
             seconds = time.monotonic() - t0
             name = "OpenCV NS"
+        elif task == "deblock":
+            t0 = time.monotonic()
+            subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", os.path.join(d, "input.png"), "-vf", "deblock",
+                            os.path.join(d, "peer.png")], check=True)
+            seconds = time.monotonic() - t0
+            with open(os.path.join(d, "peer.txt"), "w") as f:
+                f.write(f"ffmpeg_deblock {seconds:.2f}\n")
+            print(f"{case}: ffmpeg deblock {seconds:.1f} s", file=sys.stderr)
+            continue
         else:
             continue
         cv2.imwrite(os.path.join(d, "peer.png"), result)

@@ -38,9 +38,10 @@ public final class DenoiseFilter: Filter {
                                    averagingBurnIn: true)
     /// fast: hard thresholding, then steered Wiener passes — no net; on F16 and CBSD68-dev it
     /// nearly matched the zero-shot net as a pilot (mean 29.86 against 29.91 dB) in ~2 s, not
-    /// minutes (README). quality: the zero-shot Noise2Noise net as the pilot, 1600 steps, Wiener
-    /// blocks at every pixel.
-    static let zeroShotQuality = WienerRecipe(iterations: 1600, learningRate: 0.002, decayEvery: 400, wienerStride: 1)
+    /// minutes (README). quality: the zero-shot Noise2Noise net as the pilot, 1600 steps, blocks at
+    /// every pixel, averaged with the no-net pipeline at the same stride.
+    static let zeroShotQuality = WienerRecipe(iterations: 1600, learningRate: 0.002, decayEvery: 400, wienerStride: 1,
+                                              averagedWithThresholding: true)
     static let presets = PresetTable<DenoiseRecipe>(rows: [
         .init(.fast, .wiener(.hardThreshold())), .init(.quality, .wiener(zeroShotQuality)),
         .init(.paper, .dip(dipPaper)), .init(.paper, strongNoise, .dip(dipPaper.with(\.regNoiseStd, 1.0 / 20))),
