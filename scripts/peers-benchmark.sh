@@ -6,9 +6,10 @@
 # code (`dip-pipe compare`; SR on luma with a 4-pixel crop, the paper's protocol). Prints one
 # markdown table and writes OUT/peers.png (PSNR against seconds per case, the peer as a star).
 #
-#   bash scripts/peers-benchmark.sh [--paper] [--peers-only] [--data DIR] [--out DIR] [--tasks a,b] [--images a,b] [--steps N]
+#   bash scripts/peers-benchmark.sh [--paper] [--peers-only] [--data DIR] [--out DIR] [--tasks a,b] [--images a,b] [--steps N] [--every N]
 # (--steps fixes every fit's step count: a smoke run of the pipeline, not a quality figure;
-# --peers-only reuses the dip results already in OUT, e.g. from `dip-bench quality --out OUT`)
+# --peers-only reuses the dip results already in OUT, e.g. from `dip-bench quality --out OUT`;
+# --every N records the curve every N steps, default 10: 1 for the no-net rows, whose steps are passes)
 #
 # The Python peers run in a virtual environment this script makes (.build/peers-venv, from PyPI).
 # Long: the default preset takes minutes per image, the paper preset up to an hour and a half.
@@ -21,7 +22,7 @@ while [ $# -gt 0 ]; do
     --peers-only) RERUN_DIP=0 ;;
     --data) DATA=$2; shift ;;
     --out) OUT=$2; shift ;;
-    --tasks|--images|--steps) PASS+=("$1" "$2"); shift ;;
+    --tasks|--images|--steps|--every) PASS+=("$1" "$2"); shift ;;
     *) echo "peers-benchmark: unknown option $1" >&2; exit 2 ;;
   esac
   shift
