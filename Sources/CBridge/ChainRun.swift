@@ -8,7 +8,7 @@ public struct ChainRun {
 
     let chain: Chain
     let seed: UInt64
-    var maxPixels = FilterContext.defaultMaxPixels
+    var maxPixels = MemoryLimit.defaultMaxPixels
 
     func run(inputs: UnsafeRawPointer?, count: Int, output: UnsafeMutableRawPointer?,
              progress: Progress?, user: UnsafeMutableRawPointer?) throws {

@@ -20,11 +20,12 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Ignore N pixels at each border.")
     var crop: Int = 0
 
-    @Option(help: "Largest image (width × height) accepted.")
-    var maxPixels: Int = FilterContext.defaultMaxPixels
+    @Option(help: "Largest image (width × height) accepted (at most this machine's memory / \(MemoryLimit.bytesPerPixel) bytes).")
+    var maxPixels: Int = MaxPixels.default
 
     func run() throws {
         reportingErrors {
+            try MaxPixels.validate(maxPixels)
             guard a != "-" || b != "-" else {
                 throw DipError.badParameter("compare", "only one of A and B can be stdin")
             }

@@ -26,8 +26,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seed for every random draw; same input, parameters and seed give the same output.")
     var seed: UInt64 = 0
 
-    @Option(help: "Largest image (width × height) accepted or produced.")
-    var maxPixels: Int = FilterContext.defaultMaxPixels
+    @Option(help: "Largest image (width × height) accepted or produced (at most this machine's memory / \(MemoryLimit.bytesPerPixel) bytes).")
+    var maxPixels: Int = MaxPixels.default
 
     @Flag(help: "No progress output (same as --progress none).")
     var quiet = false
@@ -49,7 +49,7 @@ struct RunCommand: ParsableCommand {
         guard (1...100).contains(quality) else {
             throw DipError.badParameter("--quality", "\(quality) is out of range 1...100")
         }
-        guard maxPixels > 0 else { throw DipError.badParameter("--max-pixels", "must be positive") }
+        try MaxPixels.validate(maxPixels)
         let explicitFormat = try format.map { name -> ImageFormat in
             guard let f = ImageFormat(rawValue: name.lowercased()) ?? (name.lowercased() == "jpg" ? .jpeg : nil)
                 ?? (name.lowercased() == "tif" ? .tiff : nil) else {

@@ -46,6 +46,27 @@ final class CLIBadInputTests: XCTestCase {
         try assertCleanFailure(["--max-pixels", "100", "copy"], stdin: Fixture.ppm(), mentions: ["stdin"])
     }
 
+    /// `--max-pixels` is bounded by the memory the process may use: a value above it, or an image
+    /// above what a memory limit (`ulimit -v`) leaves, is a one-line refusal, not an allocation
+    /// that aborts (it did: "failed to allocate 13194139533344 bytes" and a backtrace).
+    func testMaxPixelsIsBoundedByTheMemoryLimit() throws {
+        try assertCleanFailure(["--max-pixels", "9223372036854775807", "resize", "--width", "1048576", "--height", "1048576"],
+                               stdin: Fixture.ppm(), mentions: ["--max-pixels", "limit"])
+        let compare = try CLI.dip(["compare", "--max-pixels", "9223372036854775807", "-", "-"], stdin: Fixture.ppm())
+        XCTAssertEqual(compare.status, 2, compare.stderr)
+        XCTAssertTrue(compare.stderr.contains("--max-pixels"), compare.stderr)
+        // Under a 1 GiB address-space limit the default bound falls to ~16 M pixels: a 9000×9000
+        // result (81 M pixels, ~1 GB of floats) is refused before it is allocated.
+        let dir = try CLI.tempDir(self)
+        try Fixture.ppm().write(to: URL(fileURLWithPath: dir + "/in.ppm"))
+        let r = try CLI.shell("ulimit -v 1048576; \"$DIP\" --input '\(dir)/in.ppm' --output '\(dir)/out.png' resize --width 9000 --height 9000")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertLessThan(r.status, 128, "crashed under ulimit -v: \(r.stderr)")
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--max-pixels"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out.png"))
+    }
+
     func testUnknownFormat() throws {
         try assertCleanFailure(["copy"], stdin: Data("hello, this is not an image\n".utf8), mentions: ["stdin"])
     }
