@@ -14,10 +14,17 @@ public enum DipError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The progress callback asked to stop.
     case cancelled
 
-    /// The message, on one line and safe for a terminal: control characters — which reach
-    /// messages through file names, parameter values and header bytes — are shown escaped
-    /// (`\n`, `\t`, `\r`, else `\x1b` style), so no message spans lines or moves the cursor.
-    public var description: String { Self.escaped(rawDescription) }
+    /// The message, on one line, safe for a terminal and bounded: control characters — which
+    /// reach messages through file names, parameter values and header bytes — are shown escaped
+    /// (`\n`, `\t`, `\r`, else `\x1b` style), so no message spans lines or moves the cursor; a
+    /// word of the input longer than `longestQuote` characters is cut there, and the whole message
+    /// at `longestMessage` (a 1 MiB spec gave a 1 MiB message).
+    public var description: String { Self.bounded(Self.escaped(rawDescription)) }
+
+    /// Characters of one quoted word (a file name, a value, a spec token) kept in a message.
+    public static let longestQuote = 200
+    /// Characters of a whole message kept.
+    public static let longestMessage = 1000
 
     private var rawDescription: String {
         switch self {
@@ -26,6 +33,30 @@ public enum DipError: Error, Equatable, CustomStringConvertible, Sendable {
         case .failure(let message), .misuse(let message), .noMemory(let message): return message
         case .cancelled: return "cancelled"
         }
+    }
+
+    /// `text` with every word longer than `longestQuote` cut, then the whole cut at `longestMessage`,
+    /// each cut saying how much it left out.
+    static func bounded(_ text: String) -> String {
+        guard text.unicodeScalars.count > longestQuote else { return text }
+        var out = String.UnicodeScalarView(), word = [Unicode.Scalar]()
+        func flush() {
+            if word.count > longestQuote {
+                out.append(contentsOf: word[..<longestQuote])
+                out.append(contentsOf: "…(\(word.count - longestQuote) more)".unicodeScalars)
+            } else {
+                out.append(contentsOf: word)
+            }
+            word.removeAll(keepingCapacity: true)
+        }
+        for u in text.unicodeScalars {
+            if u == " " { flush(); out.append(u) } else { word.append(u) }
+        }
+        flush()
+        guard out.count > longestMessage else { return String(out) }
+        var kept = String.UnicodeScalarView()
+        kept.append(contentsOf: out.prefix(longestMessage))
+        return String(kept) + "…(\(out.count - longestMessage) more)"
     }
 
     /// `text` with C0 and C1 control characters and DEL escaped.

@@ -12,6 +12,26 @@ final class DipErrorMessageTests: XCTestCase {
     }
 
     /// A PAM whose header carries an escape sequence: the message names it without passing it on.
+    /// A message quotes at most `longestQuote` characters of one input word and is at most
+    /// `longestMessage` long, and still names the problem (a 1 MiB spec gave a 1 MiB message).
+    func testMessagesAreBounded() throws {
+        let long = String(repeating: "x", count: 1 << 20)
+        let e = DipError.badImage(long, "mask marks nothing to fill")
+        XCTAssertLessThan(e.description.count, DipError.longestQuote + 60, e.description.prefix(300).description)
+        XCTAssertTrue(e.description.hasSuffix("mask marks nothing to fill"))
+        // The cut word is the name with its colon.
+        XCTAssertTrue(e.description.contains("…(\((1 << 20) + 1 - DipError.longestQuote) more)"))
+        let words = DipError.failure(String(repeating: "ab ", count: 1 << 18))
+        XCTAssertLessThan(words.description.count, DipError.longestMessage + 40)
+        XCTAssertEqual(DipError.failure("short message").description, "short message")
+        do {
+            _ = try Chain(spec: long, registry: FilterRegistry())
+            XCTFail("a 1 MiB filter name was accepted")
+        } catch let error as DipError {
+            XCTAssertLessThan(error.description.count, DipError.longestMessage + 40)
+        }
+    }
+
     func testDecoderMessageDoesNotEchoAnEscapeSequence() throws {
         let bytes = Array("P7\nWIDTH 2\nHEIGHT 2\nDEPTH 3\nMAXVAL 255\nBOGUS\u{1b}[2J 1\nENDHDR\n".utf8) + [UInt8](repeating: 0, count: 12)
         XCTAssertThrowsError(try ImageCodec.decode(bytes, name: "x.pam")) { error in
