@@ -22,19 +22,28 @@ public struct ChainRun {
             throw DipError.misuse("n_inputs is \(count) but this chain needs \(needed)\(what)")
         }
 
-        let first = try RawImage(inputs).toImage(role: "input 1", maxPixels: maxPixels)
-        let size = try chain.outputSize(width: first.width, height: first.height)
+        // Every buffer's fields are checked, the output's first after input 1's size, before any
+        // pixel is read: a caller's mistake costs no copy and reads nothing it did not describe.
+        let raw = RawImage(inputs)
+        _ = try raw.validate(role: "input 1", maxPixels: maxPixels, badShape: { DipError.badImage("input 1", $0) })
+        let size = try chain.outputSize(width: raw.width, height: raw.height)
         let out = RawImage(UnsafeRawPointer(output))
         let outStride = try out.validate(role: "output", maxPixels: maxPixels,
                                          badShape: { DipError.misuse("output: \($0)") })
         guard out.width == size.width, out.height == size.height else {
-            throw DipError.misuse("output is \(out.width)x\(out.height) but the filter makes \(size.width)x\(size.height) from \(first.width)x\(first.height) (see dip_filter_output_size)")
+            throw DipError.misuse("output is \(out.width)x\(out.height) but the filter makes \(size.width)x\(size.height) from \(raw.width)x\(raw.height) (see dip_filter_output_size)")
+        }
+        let extraRaws = try extrasWanted.indices.map { k -> RawImage in
+            let role = "input \(k + 2)", r = RawImage(inputs, index: k + 1)
+            _ = try r.validate(role: role, maxPixels: maxPixels, badShape: { DipError.badImage(role, $0) })
+            return r
         }
 
+        let first = try raw.toImage(role: "input 1", maxPixels: maxPixels)
         var extras = [[String: (image: Image, source: String)]](repeating: [:], count: chain.filters.count)
         for (k, want) in extrasWanted.enumerated() {
             let role = "input \(k + 2)"
-            let image = try RawImage(inputs, index: k + 1).toImage(role: role, maxPixels: maxPixels)
+            let image = try extraRaws[k].toImage(role: role, maxPixels: maxPixels)
             extras[want.filter][want.parameter] = (image, "\(role) (--\(want.parameter))")
         }
 

@@ -218,6 +218,12 @@ static void test_copy_conversions(void) {
     dip_image small = out; small.width = 6;
     rc = dip_filter_run(f, &in, 1, &small, NULL, NULL);
     CHECK(rc == DIP_MISUSE && contains(dip_filter_errmsg(f), "6x5"), "output of the wrong size: \"%s\"", dip_filter_errmsg(f));
+    /* The output is checked before the input is read: an input that claims 4000x4000 over a 7x5
+       buffer, with a 7x5 output, is refused without a read past the buffer (valgrind run too). */
+    dip_image claims = in; claims.width = 4000; claims.height = 4000; claims.stride = 0;
+    rc = dip_filter_run(f, &claims, 1, &out, NULL, NULL);
+    CHECK(rc == DIP_MISUSE && contains(dip_filter_errmsg(f), "4000x4000"),
+          "output checked before the input is read: \"%s\"", dip_filter_errmsg(f));
     dip_image tight = out; tight.stride = 20;
     rc = dip_filter_run(f, &in, 1, &tight, NULL, NULL);
     CHECK(rc == DIP_MISUSE && contains(dip_filter_errmsg(f), "stride"), "output stride too small: \"%s\"", dip_filter_errmsg(f));
