@@ -82,6 +82,19 @@ final class CodecBadInputTests: XCTestCase {
         png.replaceSubrange(16..<24, with: T.be32(0x7FFF_FFFF) + T.be32(0x7FFF_FFFF))
         png.replaceSubrange(29..<33, with: T.be32(T.crc32(Array(png[12..<29]))))
         T.assertBadImage(try ImageCodec.decode(png, name: "huge.png"), name: "huge.png", contains: "invalid PNG")
+        // Sides of 2^30 with no pixel limit: the raster size saturates instead of wrapping to a
+        // negative count ("raster needs -9223372036854775808 bytes"); the same through a stream.
+        let pam = T.bytes("P7\nWIDTH 1073741824\nHEIGHT 1073741824\nDEPTH 4\nMAXVAL 65535\nENDHDR\n")
+        for decoded in [{ try ImageCodec.decode(pam, name: "big.pam", maxPixels: Int.max) },
+                        { try ImageStreamReader(bytes: pam, name: "big.pam", maxPixels: Int.max).next() ?? Image(width: 1, height: 1, channels: 1) }] {
+            do {
+                _ = try decoded()
+                XCTFail("a 2^30 x 2^30 PAM header without data decoded")
+            } catch let error as DipError {
+                XCTAssertFalse(error.description.contains("-"), error.description)
+                XCTAssertTrue(error.description.contains("big.pam"), error.description)
+            }
+        }
     }
 
     func testUnknownAndEmptyInput() {

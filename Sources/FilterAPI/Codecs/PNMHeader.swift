@@ -143,10 +143,17 @@ struct PNMHeader {
     /// Bytes per sample in a raw (P5/P6/P7) raster.
     var bytesPerSample: Int { maxval < 256 ? 1 : 2 }
 
-    /// Size of a raw raster in bytes (rows of packed bits for P4).
+    /// Size of a raw raster in bytes (rows of packed bits for P4), Int.max where it overflows:
+    /// sides up to 2^30 multiply past Int, and a wrapped size once read "needs -2^63 bytes".
     var rawRasterBytes: Int {
-        if magic == 4 { return (width + 7) / 8 * height }
-        return width * height * depth * bytesPerSample
+        let factors = magic == 4 ? [(width + 7) / 8, height] : [width, height, depth, bytesPerSample]
+        var bytes = 1
+        for f in factors {
+            let (p, overflow) = bytes.multipliedReportingOverflow(by: f)
+            if overflow { return Int.max }
+            bytes = p
+        }
+        return bytes
     }
 }
 

@@ -47,7 +47,9 @@ final class BufferedInput: ByteSource {
 
     func withBytes<R>(at offset: Int, count: Int,
                       _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
-        guard offset >= 0, count >= 0, try has(offset + count) else { return nil }
+        // offset + count comes from a header: checked, a wrapped sum once passed as "buffered".
+        let (end, overflow) = offset.addingReportingOverflow(count)
+        guard offset >= 0, count >= 0, !overflow, try has(end) else { return nil }
         let from = start + offset
         return try storage.withUnsafeBytes { raw in
             try body(UnsafeRawBufferPointer(rebasing: raw[from..<(from + count)]))
@@ -88,7 +90,7 @@ final class BufferedInput: ByteSource {
             return
         }
         if chunk.isEmpty { chunk = [UInt8](repeating: 0, count: BufferedInput.chunkSize) }
-        if storage.capacity < storage.count + wanting {
+        if wanting > storage.capacity - storage.count {
             storage.reserveCapacity(storage.count + min(wanting, 1 << 28))
         }
         var got = 0
