@@ -2,7 +2,11 @@
 // dip — Deep Image Prior restoration as a Swift filter framework.
 import PackageDescription
 
+/// The engine's inner loops, whose indices never come from input, run without Swift's overflow and
+/// bounds checks; everything that parses input, sizes buffers or faces a caller keeps them (`-O`,
+/// SwiftPM's release default), so an overflow there traps in tests and fuzzing instead of wrapping.
 let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+let checked: [SwiftSetting] = []
 
 let package = Package(
     name: "dip",
@@ -40,13 +44,13 @@ let package = Package(
         .target(name: "CParallel", path: "Sources/CParallel"),
 
         .target(name: "FilterAPI", dependencies: ["CPNGCodec", "CTIFFCodec", "CJPEGCodec"],
-                swiftSettings: optimise),
+                swiftSettings: checked),
         .target(name: "DIPEngine", dependencies: ["COpenBLAS", "CParallel"], swiftSettings: optimise),
-        .target(name: "Filters", dependencies: ["FilterAPI", "DIPEngine"], swiftSettings: optimise),
+        .target(name: "Filters", dependencies: ["FilterAPI", "DIPEngine"], swiftSettings: checked),
         .executableTarget(name: "dip-pipe", dependencies: [
             "FilterAPI", "Filters",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: optimise),
+        ], swiftSettings: checked),
         .executableTarget(name: "dip-bench", dependencies: [
             "DIPEngine", "FilterAPI", "Filters",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -62,7 +66,7 @@ let package = Package(
         // and ICU's data stay out of libdip (~70 MB with them, ~23 MB without). An `import Foundation`
         // in one of them would need those libraries back on this line.
         .target(name: "CBridge", dependencies: ["CDip", "FilterAPI", "Filters"], exclude: ["dip.map"],
-                swiftSettings: optimise,
+                swiftSettings: checked,
                 linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-z", "-Xlinker", "defs",
                     "-Xlinker", "-z", "-Xlinker", "nodelete",
                     "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/CBridge/dip.map",

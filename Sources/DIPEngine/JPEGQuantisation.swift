@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads how hard a decoded image was JPEG-compressed from its pixels alone: JPEG quantises each
 /// 8×8 block's DCT coefficients to multiples of a step per frequency, so on the block grid the

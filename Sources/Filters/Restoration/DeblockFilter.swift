@@ -1,5 +1,7 @@
 import DIPEngine
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import FilterAPI
 
 /// `deblock`: JPEG artifact removal. The artefacts are treated as noise of a strength read from
