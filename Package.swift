@@ -55,6 +55,9 @@ let package = Package(
             "DIPEngine", "FilterAPI", "Filters",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
+        // Fuzz targets and their replay (Tests/Fuzz; scripts/fuzz.sh builds them with libFuzzer).
+        .executableTarget(name: "dip-fuzz", dependencies: ["FilterAPI", "Filters"], path: "Tests/Fuzz",
+                          swiftSettings: checked),
         // dip.h as a module: CBridge reads the result codes from the header rather than repeating them.
         .target(name: "CDip", path: "Sources/CDip"),
         // libdip.so (product "dip"): the C ABI of Sources/CDip/include/dip.h. Exports only dip_*
