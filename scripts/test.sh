@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command (2): the whole test suite. Unit and CLI tests run from one release build (numeric
-# code is tens of times slower in debug), then the C hosts (C program, GIMP, ImageMagick).
+# code is tens of times slower in debug), then the C hosts (C program, GIMP, ImageMagick), then
+# a minute of fuzzing per target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -8,8 +9,11 @@ FLAGS=(-c release -Xswiftc -enable-testing)
 swift build "${FLAGS[@]}" --build-tests
 swift test "${FLAGS[@]}" --skip-build 2>&1 | tee .build/swift-test.log
 bash Tests/hosts/run.sh 2>&1 | tee .build/hosts-test.log
+# Every fuzz target for 60 s with libFuzzer + ASan (scripts/fuzz.sh); a finding fails the suite.
+fuzz_failed=0
+bash scripts/fuzz.sh all 60 2>&1 | tee .build/fuzz.log || fuzz_failed=1
 
-# One closing line for the whole suite: XCTest's total plus the host checks.
+# One closing line for the whole suite: XCTest's total, the host checks and the fuzz run (one check).
 # The last "Executed" line is the whole run's: "Executed N tests, with [K tests skipped and] M failures".
 xc=$(grep -E "Executed [0-9]+ tests?, with" .build/swift-test.log | tail -1)
 xc_run=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$xc")
@@ -20,8 +24,8 @@ hosts=$(grep -E "^[0-9]+ passed, [0-9]+ failed" .build/hosts-test.log | tail -1)
 h_passed=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$hosts")
 h_failed=$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$hosts")
 h_skipped=$(sed -nE 's/.*, ([0-9]+) skipped.*/\1/p' <<<"$hosts")
-passed=$(( xc_run - xc_failed - xc_skipped + h_passed ))
-failed=$(( xc_failed + h_failed ))
+passed=$(( xc_run - xc_failed - xc_skipped + h_passed + 1 - fuzz_failed ))
+failed=$(( xc_failed + h_failed + fuzz_failed ))
 skipped=$(( xc_skipped + ${h_skipped:-0} ))
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
