@@ -125,6 +125,7 @@ public enum JPEGQuantisation {
         guard let largest = stride(from: largestStep, through: 2, by: -1).first(where: { score($0) >= threshold })
         else { return nil }
         let low = max(2, (3 * largest + 3) / 4)
-        return (low...largest).max { score($0) < score($1) }
+        let scored = (low...largest).map { (step: $0, score: score($0)) }   // each step scored once
+        return scored.max { $0.score < $1.score }?.step
     }
 }
