@@ -42,8 +42,10 @@ let package = Package(
         // The engine's fork-join pool for its non-GEMM loops (no allocation per call); see
         // Sources/CParallel/include/dip_parallel.h.
         .target(name: "CParallel", path: "Sources/CParallel"),
+        // Output files that stay invisible until complete (O_TMPFILE + linkat); see dip_files.h.
+        .target(name: "CFiles", path: "Sources/CFiles"),
 
-        .target(name: "FilterAPI", dependencies: ["CPNGCodec", "CTIFFCodec", "CJPEGCodec"],
+        .target(name: "FilterAPI", dependencies: ["CPNGCodec", "CTIFFCodec", "CJPEGCodec", "CFiles"],
                 swiftSettings: checked),
         .target(name: "DIPEngine", dependencies: ["COpenBLAS", "CParallel"], swiftSettings: optimise),
         .target(name: "Filters", dependencies: ["FilterAPI", "DIPEngine"], swiftSettings: checked),

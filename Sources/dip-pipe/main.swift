@@ -5,6 +5,7 @@ import FilterAPI
 // filter parameters are declared by the filters at run time, so the top level dispatches by hand:
 // the fixed subcommands (list, help, compare) are ArgumentParser commands, and everything else is a
 // `RunCommand` whose trailing arguments are the filter chain.
+Termination.start()
 StandardError.ignoreBrokenPipes()
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {

@@ -148,3 +148,18 @@ final class StreamReaderTests: XCTestCase {
         XCTAssertEqual(count, parts.count)
     }
 }
+
+/// The named-temporary fallback of AtomicFile (filesystems without O_TMPFILE).
+final class AtomicFileFallbackTests: XCTestCase {
+    func testStaleTemporariesOfDeadRunsAreRemovedAndLiveOnesKept() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dip-stale-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // pid_max is at most 2^22, so no process has PID 2^31 − 1.
+        let names = [".out.png.dip-2147483647-aB3xYz", ".out.png.dip-\(getpid())-q1w2e3", ".other.png.dip-2147483647-zzz", "out.png"]
+        for name in names { FileManager.default.createFile(atPath: "\(dir)/\(name)", contents: Data()) }
+        AtomicFile.removeStaleTemporaries(in: dir, prefix: ".out.png.dip-")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(),
+                       [".other.png.dip-2147483647-zzz", ".out.png.dip-\(getpid())-q1w2e3", "out.png"])
+    }
+}

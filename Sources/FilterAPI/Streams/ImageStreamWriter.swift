@@ -16,7 +16,11 @@ public final class ImageStreamWriter {
     /// Encodes `image` as `format` and writes all of it (the descriptor is unbuffered, so there
     /// is nothing left to flush once this returns).
     public func write(_ image: Image, as format: ImageFormat, options: EncodeOptions = .init()) throws {
-        let bytes = try ImageCodec.encode(image, as: format, options: options)
+        try write(encoded: ImageCodec.encode(image, as: format, options: options))
+    }
+
+    /// Writes one image already encoded (by `ImageCodec.encode`), all of it.
+    public func write(encoded bytes: [UInt8]) throws {
         try AtomicFile.writeAll(fd: fd, bytes, name: name)
         imagesWritten += 1
     }
