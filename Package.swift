@@ -13,7 +13,7 @@ let package = Package(
     products: [
         .executable(name: "dip-pipe", targets: ["dip-pipe"]),
         .executable(name: "dip-bench", targets: ["dip-bench"]),
-        .library(name: "dip", type: .dynamic, targets: ["CBridge"]),
+        .library(name: "dip", type: .dynamic, targets: ["LibDip"]),
         .library(name: "FilterAPI", targets: ["FilterAPI"]),
         .library(name: "Filters", targets: ["Filters"]),
         .library(name: "DIPEngine", targets: ["DIPEngine"]),
@@ -58,11 +58,14 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
         // Fuzz targets and their replay (Tests/Fuzz; scripts/fuzz.sh builds them with libFuzzer).
-        .executableTarget(name: "dip-fuzz", dependencies: ["FilterAPI", "Filters"], path: "Tests/Fuzz",
+        .executableTarget(name: "dip-fuzz", dependencies: ["FilterAPI", "Filters", "CBridge", "CDip"], path: "Tests/Fuzz",
+                          exclude: ["regressions"],
                           swiftSettings: checked),
         // dip.h as a module: CBridge reads the result codes from the header rather than repeating them.
         .target(name: "CDip", path: "Sources/CDip"),
-        // libdip.so (product "dip"): the C ABI of Sources/CDip/include/dip.h. Exports only dip_*
+        // The C ABI of Sources/CDip/include/dip.h, as Swift (@_cdecl functions over the filters).
+        .target(name: "CBridge", dependencies: ["CDip", "FilterAPI", "Filters"], swiftSettings: checked),
+        // libdip.so (product "dip"): CBridge linked as a shared library. Exports only dip_*
         // (dip.map) and links the Swift runtime statically so hosts need no Swift install paths;
         // -z defs catches a missing static library at link time, -z nodelete keeps the embedded
         // runtime mapped if a host dlcloses libdip (its thread-local destructors must stay valid).
@@ -70,11 +73,11 @@ let package = Package(
         // or Glibc, never Foundation, so Foundation, FoundationInternationalization, CoreFoundation
         // and ICU's data stay out of libdip (~70 MB with them, ~23 MB without). An `import Foundation`
         // in one of them would need those libraries back on this line.
-        .target(name: "CBridge", dependencies: ["CDip", "FilterAPI", "Filters"], exclude: ["dip.map"],
+        .target(name: "LibDip", dependencies: ["CBridge"], exclude: ["dip.map"],
                 swiftSettings: checked,
                 linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-z", "-Xlinker", "defs",
                     "-Xlinker", "-z", "-Xlinker", "nodelete",
-                    "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/CBridge/dip.map",
+                    "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/LibDip/dip.map",
                     "-Xlinker", "--start-group", "-lFoundationEssentials",
                     "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftDispatch", "-ldispatch",
                     "-lBlocksRuntime", "-lswiftSynchronization", "-Xlinker", "--end-group"])]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of dip's input paths with libFuzzer + AddressSanitizer.
 #
-#   bash scripts/fuzz.sh TARGET SECONDS [libFuzzer options...]   TARGET: decode, stream, spec, or all
+#   bash scripts/fuzz.sh TARGET SECONDS [libFuzzer options...]   TARGET: decode, stream, spec, capi, or all
 #
 # Builds Tests/Fuzz with -sanitize=fuzzer,address (and the C codec shims with ASan) into
 # .build-fuzz, writes seed corpora the project makes itself (small valid files of every format,
@@ -19,7 +19,7 @@ swift build -c release --scratch-path "$SCRATCH" --product dip-fuzz \
 BIN=$SCRATCH/release/dip-fuzz
 [ -x "$BIN" ] || { echo "fuzz.sh: build failed" >&2; exit 1; }
 "$BIN" --seeds "$SCRATCH/corpus"
-targets=$TARGET; [ "$TARGET" = all ] && targets="decode stream spec"
+targets=$TARGET; [ "$TARGET" = all ] && targets="decode stream spec capi"
 status=0
 for t in $targets; do
   mkdir -p "$SCRATCH/findings/$t"

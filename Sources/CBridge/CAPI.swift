@@ -138,7 +138,7 @@ public func dip_filter_run(_ f: OpaquePointer?, _ inputs: UnsafeRawPointer?, _ c
                            _ user: UnsafeMutableRawPointer?) -> Int32 {
     guard let h = handle(f) else { return ResultCode.misuse }
     return h.call {
-        let run = ChainRun(chain: try h.requireChain(), seed: h.seed)
+        let run = ChainRun(chain: try h.requireChain(), seed: h.seed, maxPixels: h.maxPixels, maxMemory: h.maxMemory)
         try run.run(inputs: inputs, count: Int(count), output: output, progress: progress, user: user)
     }
 }

@@ -9,6 +9,7 @@ public struct ChainRun {
     let chain: Chain
     let seed: UInt64
     var maxPixels = MemoryLimit.defaultMaxPixels
+    var maxMemory = MemoryBudget.defaultBytes
 
     func run(inputs: UnsafeRawPointer?, count: Int, output: UnsafeMutableRawPointer?,
              progress: Progress?, user: UnsafeMutableRawPointer?) throws {
@@ -51,7 +52,7 @@ public struct ChainRun {
         var name = "input 1"
         for (i, stage) in chain.filters.enumerated() {
             var reported = false
-            var context = FilterContext(seed: seed, maxPixels: maxPixels)
+            var context = FilterContext(seed: seed, maxPixels: maxPixels, maxMemory: maxMemory)
             if let progress {
                 context.progress = { event in
                     reported = true

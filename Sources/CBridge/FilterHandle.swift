@@ -14,6 +14,10 @@ final class FilterHandle {
     private(set) var chain: Chain?
     /// Seed used when no stage declares its own `seed` parameter.
     var seed: UInt64 = 0
+    /// The largest image read or produced ("max-pixels"; as dip-pipe's `--max-pixels`).
+    var maxPixels = MemoryLimit.defaultMaxPixels
+    /// The memory budget of a run in bytes ("max-memory"; as dip-pipe's `--max-memory`).
+    var maxMemory = MemoryBudget.defaultBytes
     private var message: UnsafeMutablePointer<CChar>?
 
     /// Why `dip_filter_new` failed, for a handle that holds only that failure.
@@ -62,7 +66,8 @@ final class FilterHandle {
     }
 
     /// `dip_filter_set`: a parameter of the first stage that declares it, or of the stage named by a
-    /// "N." (1-based) or "filter." prefix; plain "seed" with no stage declaring it sets `seed`.
+    /// "N." (1-based) or "filter." prefix; plain "seed", "max-pixels" or "max-memory" with no
+    /// stage declaring it sets the run's `seed`, `maxPixels` or `maxMemory`.
     func set(_ rawName: String, _ value: String) throws {
         let chain = try requireChain()
         var name = rawName.hasPrefix("--") ? String(rawName.dropFirst(2)) : rawName
@@ -94,6 +99,18 @@ final class FilterHandle {
                 throw DipError.badParameter("seed", "'\(value)' is not a whole number >= 0")
             }
             seed = s
+            return
+        }
+        if name == "max-pixels", stages.count == chain.filters.count {
+            guard let n = Int(ParameterText.trimmed(value)) else {
+                throw DipError.badParameter("max-pixels", "'\(value)' is not a whole number")
+            }
+            try MemoryLimit.validateMaxPixels(n, name: "max-pixels")
+            maxPixels = n
+            return
+        }
+        if name == "max-memory", stages.count == chain.filters.count {
+            maxMemory = try MemoryBudget.validate(value, name: "max-memory")
             return
         }
         let names = stages.map { chain.filters[$0].name }.joined(separator: ", ")

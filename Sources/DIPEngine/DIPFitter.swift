@@ -67,7 +67,8 @@ public final class DIPFitter {
             throw EngineError.badConfiguration("EMA decay \(d) must be in [0, 1)")
         }
         self.config = config; self.height = height; self.width = width; self.options = options
-        net = try SkipNet(config: config, batch: 1, height: height, width: width, seed: options.seed)
+        net = try SkipNet(config: config, batch: 1, height: height, width: width, seed: options.seed,
+                            memoryBudget: options.memoryBudget)
         if options.zeroHead { net.zeroHead() }
         loss = try LossEvaluator(term: data, channels: config.outputChannels, h: height, w: width)
         adam = Adam(count: net.parameterCount)

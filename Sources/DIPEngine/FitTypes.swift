@@ -37,6 +37,9 @@ public struct FitOptions: Sendable {
     /// Start with the head conv at zero, so the first output is 0.5 everywhere (residual fits:
     /// the image is a base plus the output − 0.5, and starts as the base).
     public var zeroHead = false
+    /// Bytes the net's planned buffers may take; a larger plan fails as `EngineError.overBudget`
+    /// before anything is allocated. Unbounded by default: the caller (a filter) sets its budget.
+    public var memoryBudget = Int.max
 
     public init(learningRate: Float = 0.01, regNoiseStd: Float = 1.0 / 30.0, emaDecay: Float? = nil,
                 divergenceGuard: Bool = false, seed: UInt64 = 0) {

@@ -48,9 +48,10 @@ final class SkipNet {
 
     /// Builds the plan for `batch` images of height × width (multiples of 2^levels).
     /// `activationSlope` is LeakyReLU's negative slope (DIP: 0.2); tests use 1 (no kinks) to check
-    /// gradients tightly.
+    /// gradients tightly. A plan above `memoryBudget` bytes throws `EngineError.overBudget` before
+    /// any buffer is allocated.
     init(config: SkipNetConfig, batch: Int = 1, height: Int, width: Int, seed: UInt64,
-         activationSlope: Float = 0.2) throws {
+         activationSlope: Float = 0.2, memoryBudget: Int = .max) throws {
         try config.validate()
         let m = config.sizeMultiple
         guard batch >= 1, height >= m, width >= m, height % m == 0, width % m == 0 else {
@@ -74,8 +75,8 @@ final class SkipNet {
         builder.ops.append(.sigmoid(input: head, output: out))
         outputNode = out
 
-        // Refuse plans that cannot fit in memory (a host like GIMP should get an error, not be
-        // killed by the OOM killer): activations + gradients + workspace + parameters ×5 (values,
+        // Refuse plans above the budget (a host like GIMP should get an error, not be killed by
+        // the OOM killer or abort in an allocation): activations + gradients + workspace + parameters ×5 (values,
         // gradients, Adam's two moments, the guard's copy).
         var plannedFloats = 5 * builder.parameterCount
         let aliases = SkipNet.gradientAliases(builder)
@@ -92,10 +93,10 @@ final class SkipNet {
             }
         }
         plannedFloats += workspace
-        let plannedGiB = Double(plannedFloats) * 4 / Double(1 << 30)
-        let memoryGiB = Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30)
-        if plannedGiB > 0.8 * memoryGiB {
-            throw EngineError.tooLarge("a \(width)×\(height) fit needs about \(oneDecimal(plannedGiB)) GiB, more than 80% of this machine's \(oneDecimal(memoryGiB)) GiB; use a smaller image or net")
+        let (plannedBytes, overflow) = plannedFloats.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
+        if overflow || plannedBytes > memoryBudget {
+            throw EngineError.overBudget(what: "a \(width)×\(height) fit", bytes: overflow ? .max : plannedBytes,
+                                         budget: memoryBudget)
         }
 
         parameterCount = builder.parameterCount
@@ -362,13 +363,4 @@ private struct Builder {
         }
         return out
     }
-}
-
-/// A non-negative size in GiB with one decimal, as `%.1f` prints it (FoundationEssentials has no
-/// `String(format:)`). Exact for the values it gets: a count of floats or bytes (below 2^49)
-/// divided by a power of two, so `x * 10` has no rounding error and rounding it half-to-even is
-/// what printf does with the exact binary value.
-private func oneDecimal(_ x: Double) -> String {
-    let tenths = Int((x * 10).rounded(.toNearestOrEven))
-    return "\(tenths / 10).\(tenths % 10)"
 }

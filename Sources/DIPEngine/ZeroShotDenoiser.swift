@@ -19,6 +19,9 @@ public final class ZeroShotDenoiser {
         /// Whether the consistency term (one full-resolution pass per step) is trained.
         public var consistency = true
         public var seed: UInt64 = 0
+        /// Bytes the planned buffers may take; a larger plan throws `EngineError.overBudget`
+        /// before anything is allocated.
+        public var memoryBudget = Int.max
         public init() {}
     }
 
@@ -91,6 +94,15 @@ public final class ZeroShotDenoiser {
         }
         guard options.learningRate.isFinite, options.learningRate > 0, options.features >= 1, options.decayEvery >= 1 else {
             throw EngineError.badConfiguration("zero-shot denoiser: learning rate, features and decay interval must be positive")
+        }
+        // The activations of both stacks and the denoised pair; the shared columns are tiled to a
+        // fixed size and the parameters are a few thousand floats, both left out.
+        let pixels = height * width, perPixel = 3 * channels + 4 * options.features
+        let (floats, o1) = perPixel.multipliedReportingOverflow(by: pixels / 2 + pixels)
+        let (bytes, o2) = (floats + channels * pixels / 2).multipliedReportingOverflow(by: MemoryLayout<Float>.size)
+        guard !o1, !o2, bytes <= options.memoryBudget else {
+            throw EngineError.overBudget(what: "a \(width)×\(height) zero-shot denoiser", bytes: o1 || o2 ? .max : bytes,
+                                         budget: options.memoryBudget)
         }
         self.channels = channels; self.height = height; self.width = width; self.options = options
         half = try Stack(n: 2, channels: channels, features: options.features, h: height / 2, w: width / 2)

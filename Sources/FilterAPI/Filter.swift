@@ -88,6 +88,8 @@ public struct FilterContext {
     public var seed: UInt64
     /// Largest image (width × height) a filter may produce or accept.
     public var maxPixels: Int
+    /// Bytes a filter may plan for its working buffers (`MemoryBudget`).
+    public var maxMemory: Int
     /// Called with each progress report; returning false cancels the run (`DipError.cancelled`).
     public var progress: ((ProgressEvent) -> Bool)?
     /// For benchmarks: called after each step of an iterative filter with the step's event and a
@@ -98,9 +100,10 @@ public struct FilterContext {
     public static let defaultMaxPixels = 100_000_000
 
     public init(seed: UInt64 = 0, maxPixels: Int = FilterContext.defaultMaxPixels,
-                progress: ((ProgressEvent) -> Bool)? = nil) {
+                maxMemory: Int = MemoryBudget.defaultBytes, progress: ((ProgressEvent) -> Bool)? = nil) {
         self.seed = seed
         self.maxPixels = maxPixels
+        self.maxMemory = maxMemory
         self.progress = progress
     }
 

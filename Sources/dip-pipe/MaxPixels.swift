@@ -7,10 +7,6 @@ enum MaxPixels {
     static var `default`: Int { MemoryLimit.defaultMaxPixels }
 
     static func validate(_ value: Int) throws {
-        guard value > 0 else { throw DipError.badParameter("--max-pixels", "must be positive") }
-        let largest = MemoryLimit.largestImagePixels
-        guard value <= largest else {
-            throw DipError.badParameter("--max-pixels", "\(value) is above this process's limit of \(largest) pixels (its memory limit of \(MemoryLimit.bytes) bytes / \(MemoryLimit.bytesPerPixel) bytes per pixel)")
-        }
+        try MemoryLimit.validateMaxPixels(value, name: "--max-pixels")
     }
 }

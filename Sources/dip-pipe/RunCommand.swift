@@ -29,6 +29,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Largest image (width × height) accepted or produced (at most this machine's memory / \(MemoryLimit.bytesPerPixel) bytes).")
     var maxPixels: Int = MaxPixels.default
 
+    @Option(help: "Memory a filter may plan for: bytes or a size such as 800M, 4G (default: 80% of the process's limit).")
+    var maxMemory: String?
+
     @Flag(help: "No progress output (same as --progress none).")
     var quiet = false
 
@@ -50,6 +53,7 @@ struct RunCommand: ParsableCommand {
             throw DipError.badParameter("--quality", "\(quality) is out of range 1...100")
         }
         try MaxPixels.validate(maxPixels)
+        let memory = try maxMemory.map { try MemoryBudget.validate($0, name: "--max-memory") } ?? MemoryBudget.defaultBytes
         let explicitFormat = try format.map { name -> ImageFormat in
             guard let f = ImageFormat(rawValue: name.lowercased()) ?? (name.lowercased() == "jpg" ? .jpeg : nil)
                 ?? (name.lowercased() == "tif" ? .tiff : nil) else {
@@ -61,7 +65,7 @@ struct RunCommand: ParsableCommand {
         let extras = try loadExtraImages(pipeline)
 
         let printer = ProgressPrinter(mode: quiet ? .none : mode)
-        let context = FilterContext(seed: seed, maxPixels: maxPixels, progress: printer.callback())
+        let context = FilterContext(seed: seed, maxPixels: maxPixels, maxMemory: memory, progress: printer.callback())
         var options = EncodeOptions()
         options.jpegQuality = quality
 

@@ -67,6 +67,29 @@ final class CLIBadInputTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out.png"))
     }
 
+    /// `--max-memory`: a neural filter whose plan is above the budget fails as `out of memory`
+    /// (exit 1, one line, no output) before allocating; sizes are plain decimals with a binary
+    /// unit, and a budget above the process's limit is a usage error. Under `ulimit -v` the
+    /// default budget follows the limit: the paper net on 2000×1500 (~21 GiB) is refused, not
+    /// an abort (it was, after 6 s).
+    func testMaxMemoryRefusesPlansAboveTheBudget() throws {
+        try assertCleanFailure(["--max-memory", "1M", "denoise", "--preset", "paper", "--iters", "1"],
+                               stdin: Fixture.ppm(), mentions: ["out of memory", "--max-memory", "1.0 MiB"])
+        for bad in ["0", "0x10", "1e3", "4Q", "5iB", "1.G", "100000T"] {
+            let r = try CLI.dip(["--max-memory", bad, "copy"], stdin: Fixture.ppm())
+            XCTAssertEqual(r.status, 2, "--max-memory \(bad): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("--max-memory"), r.stderr)
+        }
+        let ok = try CLI.dip(["--max-memory", "1.5GiB", "denoise", "--preset", "paper", "--iters", "1"], stdin: Fixture.ppm())
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let dir = try CLI.tempDir(self)
+        try Fixture.ppm().write(to: URL(fileURLWithPath: dir + "/in.ppm"))
+        let r = try CLI.shell("ulimit -v 4000000; \"$DIP\" --input '\(dir)/in.ppm' resize --width 2000 --height 1500 | \"$DIP\" --output '\(dir)/out.png' denoise --preset paper --iters 1")
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("out of memory"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out.png"))
+    }
+
     func testUnknownFormat() throws {
         try assertCleanFailure(["copy"], stdin: Data("hello, this is not an image\n".utf8), mentions: ["stdin"])
     }

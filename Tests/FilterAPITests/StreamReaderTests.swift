@@ -157,7 +157,7 @@ final class AtomicFileFallbackTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // pid_max is at most 2^22, so no process has PID 2^31 − 1.
         let names = [".out.png.dip-2147483647-aB3xYz", ".out.png.dip-\(getpid())-q1w2e3", ".other.png.dip-2147483647-zzz", "out.png"]
-        for name in names { FileManager.default.createFile(atPath: "\(dir)/\(name)", contents: Data()) }
+        for name in names { _ = FileManager.default.createFile(atPath: "\(dir)/\(name)", contents: Data()) }
         AtomicFile.removeStaleTemporaries(in: dir, prefix: ".out.png.dip-")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(),
                        [".other.png.dip-2147483647-zzz", ".out.png.dip-\(getpid())-q1w2e3", "out.png"])

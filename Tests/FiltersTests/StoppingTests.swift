@@ -77,7 +77,7 @@ final class StoppingTests: XCTestCase {
         recipe = recipe.withChannels(colours.channels)
         let request = FitRequest(filter: "test", imageName: "pattern", recipe: recipe, width: 64, height: 64,
                                  input: .uniformNoise(depth: 32, scale: 0.1), data: .mse(target: colours.planes),
-                                 seed: 1, maxSeconds: nil)
+                                 seed: 1, maxSeconds: nil, memoryBudget: .max)
         var last: ProgressEvent? = nil
         let context = FilterContext(seed: 1, progress: { last = $0; return true })
         let out = try DIPRunner.fit(request, context: context) { _ in image }

@@ -16,6 +16,8 @@ enum FuzzTarget: String, CaseIterable {
     case stream
     /// The chain/spec parser with the real registry (parameters parsed, filters configured).
     case spec
+    /// The C ABI: specs, parameter settings and buffer shapes as a C host passes them (CAPIFuzz).
+    case capi
 
     /// Runs one input. Limits keep a run small: a fuzz input of a few KB may claim a huge image.
     func run(_ bytes: [UInt8]) {
@@ -30,6 +32,8 @@ enum FuzzTarget: String, CaseIterable {
                 while count < 16, try reader.next() != nil { count += 1 }
             case .spec:
                 _ = try Chain(spec: String(decoding: bytes, as: UTF8.self), registry: StandardFilters.registry)
+            case .capi:
+                CAPIFuzz.run(bytes)
             }
         } catch is DipError {
             // A clean refusal: what hostile input should get.
@@ -62,6 +66,15 @@ enum FuzzSeeds {
                      "add-noise --sigma 5 --seed 3 ! drop-pixels --fraction 0.5", "downscale --factor 2 ! copy",
                      "'sr' \"--scale\" 2 --max-seconds 0.5 --lr 0.001"]
         for (k, spec) in specs.enumerated() { try save(Array(spec.utf8), dir + "/spec/\(k)") }
+        // C ABI: shape bytes (sizes, input count, channel/type, strides), the spec, a setting.
+        let shapes: [[UInt8]] = [[15, 11, 1, 0, 0, 0, 13, 13, 1, 7, 13, 1], [7, 9, 1, 1, 20, 30, 15, 15, 2, 3, 9, 0],
+                                 [31, 31, 2, 0, 0, 0, 9, 9, 0, 5, 9, 1], [3, 3, 1, 2, 0, 0, 1, 1, 3, 0, 1, 3]]
+        let calls = ["copy", "denoise\0sigma\010", "inpaint --mask m.png --case pixels", "resize --scale 2 ! downscale --factor 2",
+                     "sr --scale 2\0iters\02", "jpeg --quality 20 ! deblock", "flash --flash f.png\0seed\07",
+                     "add-noise --sigma 5 ! drop-pixels --fraction 0.3 ! copy"]
+        for (k, call) in calls.enumerated() {
+            try save(shapes[k % shapes.count] + Array(call.utf8), dir + "/capi/\(k)")
+        }
     }
 
     private static func save(_ bytes: [UInt8], _ path: String) throws {

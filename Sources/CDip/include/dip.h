@@ -118,8 +118,15 @@ int dip_filter_new(const char *spec, dip_filter **out);
 /* Sets one parameter from text, validated as on the command line (leading "--" is optional).
 ** In a chain, PARAM applies to the first stage that declares it, or may be qualified with the
 ** stage's 1-based position or its filter name: "2.sigma", "denoise.sigma". "seed" (a whole
-** number >= 0) sets the seed of the whole run (default 0) when no stage declares a seed parameter.
-** On failure the filter is unchanged. */
+** number >= 0) sets the seed of the whole run (default 0) when no stage declares a seed parameter;
+** "max-pixels" (a whole number >= 1) the largest image (width x height) the run accepts or
+** produces, input, output or between stages (default: 100 M pixels, less where the process's
+** memory limit over 64 bytes a pixel is lower; above that bound it is DIP_BADPARAM): a larger
+** one fails the run with DIP_NOMEM before it is allocated; "max-memory" (bytes, or a number with
+** K, M, G or T, powers of 1024: "800M", "4G") the memory a neural filter may plan for (default:
+** 80% of the process's limit, the least of physical memory, RLIMIT_AS and the cgroup's
+** memory.max; above that limit it is DIP_BADPARAM): a larger plan fails the run with DIP_NOMEM
+** before the net is allocated. On failure the filter is unchanged. */
 int dip_filter_set(dip_filter *f, const char *param, const char *value);
 
 /* The number of images dip_filter_run needs: 1, plus one for each extra image the chain's

@@ -31,6 +31,16 @@ public enum MemoryLimit {
     /// `FilterContext.defaultMaxPixels`, or less where the process cannot hold that much.
     public static var defaultMaxPixels: Int { min(FilterContext.defaultMaxPixels, largestImagePixels) }
 
+    /// Checks a requested pixel limit (`--max-pixels`, the C ABI's "max-pixels") against what this
+    /// process can hold; `name` is how the caller spelled the setting.
+    public static func validateMaxPixels(_ value: Int, name: String) throws {
+        guard value > 0 else { throw DipError.badParameter(name, "must be positive") }
+        let largest = largestImagePixels
+        guard value <= largest else {
+            throw DipError.badParameter(name, "\(value) is above this process's limit of \(largest) pixels (its memory limit of \(bytes) bytes / \(bytesPerPixel) bytes per pixel)")
+        }
+    }
+
     /// The cgroup v2 limit of this process's group, if it has one ("max" is none).
     static func cgroupMax() -> Int? {
         guard let group = read("/proc/self/cgroup")?.split(separator: "\n").first(where: { $0.hasPrefix("0::") })

@@ -42,7 +42,8 @@ enum DIPImageTask {
         let request = FitRequest(filter: filter, imageName: inputs.imageName, recipe: r,
                                  width: padded.width * scale, height: padded.height * scale,
                                  input: input, data: fitTarget.data, seed: choice.seed(context),
-                                 maxSeconds: choice.maxSeconds, residualBase: fitTarget.residualBase)
+                                 maxSeconds: choice.maxSeconds, memoryBudget: context.maxMemory,
+                                 residualBase: fitTarget.residualBase)
         let render = { (planes: [Float]) -> Image in
             finish(PlanarImage(width: request.width, height: request.height, channels: colours.channels, planes: planes)
                 .cropped(width: colours.width * scale, height: colours.height * scale))

@@ -72,6 +72,8 @@ enum DIPRunner {
         case .badInput(let m): return .badImage(imageName, m)
         case .blasUnavailable(let m): return .failure("\(filter): OpenBLAS unavailable: \(m)")
         case .tooLarge(let m): return .noMemory("\(imageName): \(m)")
+        case .overBudget(let what, let bytes, let budget):
+            return .noMemory("\(imageName): out of memory: \(what) needs about \(MemoryBudget.describe(bytes)), more than the memory budget of \(MemoryBudget.describe(budget)) (--max-memory); raise it or use a smaller image or a lighter preset")
         }
     }
 }

@@ -20,6 +20,8 @@ struct FitRequest {
     var data: DataTerm
     var seed: UInt64
     var maxSeconds: Double?
+    /// The run's memory budget in bytes (`FilterContext.maxMemory`).
+    var memoryBudget: Int
     /// For a residual fit: the base image (planes at the net's size); the estimate is then
     /// base + output − 0.5 and the net's head starts at zero, so the fit starts at the base.
     var residualBase: [Float]?
@@ -29,6 +31,7 @@ struct FitRequest {
                            emaDecay: recipe.emaDecay, divergenceGuard: recipe.divergenceGuard, seed: seed)
         o.emaStart = recipe.emaStart
         o.zeroHead = residualBase != nil
+        o.memoryBudget = memoryBudget
         return o
     }
 }

@@ -100,6 +100,7 @@ extension DIPImageTask {
                                     height: max(4, colours.height + colours.height % 2))
         var options = recipe.options
         options.seed = choice.seed(context)
+        options.memoryBudget = context.maxMemory
         let net: ZeroShotDenoiser
         do {
             net = try ZeroShotDenoiser(image: padded.planes, channels: padded.channels, height: padded.height,

@@ -354,6 +354,28 @@ static void test_seeded_noise(void) {
     dip_filter_free(f);
 }
 
+/* The run's limits: "max-pixels" refuses a larger image with DIP_NOMEM, "max-memory" a net whose
+** plan is above it; nonsense values are DIP_BADPARAM. */
+static void test_limits(void) {
+    dip_image in = make_image(16, 16, 3, DIP_U8, 0), out = make_image(16, 16, 3, DIP_U8, 0);
+    memset(in.pixels, 128, 16 * 16 * 3);
+    dip_filter *f = NULL, *d = NULL;
+    dip_filter_new("copy", &f);
+    CHECK(dip_filter_set(f, "max-pixels", "100") == DIP_OK && dip_filter_run(f, &in, 1, &out, NULL, NULL) == DIP_NOMEM,
+          "max-pixels 100, 16x16 input: DIP_NOMEM (\"%s\")", dip_filter_errmsg(f));
+    CHECK(dip_filter_set(f, "max-pixels", "0") == DIP_BADPARAM && dip_filter_set(f, "max-pixels", "0x10") == DIP_BADPARAM,
+          "max-pixels 0 and 0x10: DIP_BADPARAM");
+    CHECK(dip_filter_set(f, "max-memory", "0") == DIP_BADPARAM && dip_filter_set(f, "max-memory", "4Q") == DIP_BADPARAM &&
+          dip_filter_set(f, "max-memory", "100000T") == DIP_BADPARAM,
+          "max-memory 0, 4Q, 100000T: DIP_BADPARAM (\"%s\")", dip_filter_errmsg(f));
+    dip_filter_new("denoise --preset paper --iters 1", &d);
+    CHECK(dip_filter_set(d, "max-memory", "1M") == DIP_OK && dip_filter_run(d, &in, 1, &out, NULL, NULL) == DIP_NOMEM &&
+          contains(dip_filter_errmsg(d), "out of memory"),
+          "paper denoise under max-memory 1M: DIP_NOMEM (\"%s\")", dip_filter_errmsg(d));
+    free(in.pixels); free(out.pixels);
+    dip_filter_free(f); dip_filter_free(d);
+}
+
 struct loss_log { int calls, cancel_at, last_step, last_total, finite; };
 
 static int on_loss(void *user, int step, int total, float loss) {
@@ -444,6 +466,7 @@ int main(int argc, char **argv) {
     test_progress_and_cancel();
     test_resize();
     test_seeded_noise();
+    test_limits();
     test_threads();
     test_extra_inputs();
     if (argc < 2 || strcmp(argv[1], "--no-neural") != 0) test_neural_progress();
