@@ -113,6 +113,38 @@ static void dip_tiff_place(const unsigned char *chunk, uint32_t chunkW, uint32_t
     }
 }
 
+/* Whether every strip or tile the header implies lies inside the file's `size` bytes, with a
+** non-zero byte count, and, uncompressed, holds all its bytes. libtiff fills the strips that a
+** short StripOffsets/StripByteCounts array leaves out with zeros, so without this a 234-byte file
+** whose ImageLength says 60000 rows "decodes". */
+static int dip_tiff_data_present(TIFF *tif, size_t size) {
+    uint16_t compression = COMPRESSION_NONE;
+    TIFFGetFieldDefaulted(tif, TIFFTAG_COMPRESSION, &compression);
+    int tiled = TIFFIsTiled(tif);
+    uint32_t count = tiled ? TIFFNumberOfTiles(tif) : TIFFNumberOfStrips(tif);
+    uint32_t height = 0, rowsPerStrip = 0;
+    TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &height);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_ROWSPERSTRIP, &rowsPerStrip);
+    if (rowsPerStrip == 0 || rowsPerStrip > height) rowsPerStrip = height;
+    uint32_t stripsPerPlane = tiled || rowsPerStrip == 0 ? 1 : (height + rowsPerStrip - 1) / rowsPerStrip;
+    if (count == 0) return 0;
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t offset = TIFFGetStrileOffset(tif, i), bytes = TIFFGetStrileByteCount(tif, i);
+        if (bytes == 0 || offset > size || bytes > size - offset) return 0;
+        if (compression != COMPRESSION_NONE) continue;
+        uint64_t want;
+        if (tiled) {
+            want = (uint64_t)TIFFTileSize64(tif);
+        } else {
+            uint32_t first = (i % stripsPerPlane) * rowsPerStrip;
+            uint32_t rows = height - first < rowsPerStrip ? height - first : rowsPerStrip;
+            want = TIFFVStripSize64(tif, rows);
+        }
+        if (bytes < want) return 0;
+    }
+    return 1;
+}
+
 int dip_tiff_decode(const unsigned char *data, size_t size, uint64_t maxPixels,
                     dip_tiff_image *result, char *message, size_t messageSize) {
     dip_tiff_io io;
@@ -145,6 +177,12 @@ int dip_tiff_decode(const unsigned char *data, size_t size, uint64_t maxPixels,
         snprintf(message, messageSize, "image is %ux%u, more than the limit of %llu pixels",
                  (unsigned)width, (unsigned)height, (unsigned long long)maxPixels);
         return 2;
+    }
+    if (!dip_tiff_data_present(tif, size)) {
+        TIFFClose(tif);
+        snprintf(message, messageSize, "%ux%u image data is shorter than its header declares",
+                 (unsigned)width, (unsigned)height);
+        return 1;
     }
     int direct = spp >= 1 && spp <= 4 &&
         ((sampleFormat == SAMPLEFORMAT_UINT && (bps == 8 || bps == 16)) ||

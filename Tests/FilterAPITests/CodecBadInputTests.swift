@@ -40,6 +40,31 @@ final class CodecBadInputTests: XCTestCase {
         XCTAssertEqual(stderrText, "")
     }
 
+    /// A TIFF whose ImageLength says 60000 rows where the file holds 24: libtiff zero-fills the
+    /// strips the short StripOffsets array leaves out, so this decoded "successfully" (a 314-byte
+    /// file as 3,145,740 rows); now every strip must lie inside the file.
+    func testTIFFWithMoreRowsThanItsData() throws {
+        var bytes = try good(.tiff)
+        XCTAssertEqual(Array(bytes.prefix(2)), [0x49, 0x49], "the encoder writes little-endian TIFF")
+        func u16(_ i: Int) -> Int { Int(bytes[i]) | Int(bytes[i + 1]) << 8 }
+        let ifd = u16(4) | u16(6) << 16
+        var patched = false
+        for e in 0..<u16(ifd) {
+            let entry = ifd + 2 + 12 * e
+            guard u16(entry) == 257 else { continue }   // ImageLength, SHORT or LONG
+            bytes[entry + 8] = 0x60; bytes[entry + 9] = 0xEA   // 60000
+            if u16(entry + 2) == 4 { bytes[entry + 10] = 0; bytes[entry + 11] = 0 }
+            patched = true
+        }
+        XCTAssertTrue(patched, "no ImageLength entry")
+        var stderrText = ""
+        try stderrText = T.capturingStderr {
+            T.assertBadImage(try ImageCodec.decode(bytes, name: "tall.tiff"), name: "tall.tiff",
+                             contains: "shorter than its header declares")
+        }
+        XCTAssertEqual(stderrText, "")
+    }
+
     func testHeaderThatLiesAboutItsSize() throws {
         // PNG: IHDR claims 100×100 but the data holds 4×4.
         let small = T.handMadePNG(width: 4, height: 4, bitDepth: 8, colorType: 0, samplesPerPixel: 1,
