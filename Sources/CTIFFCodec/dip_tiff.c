@@ -125,9 +125,9 @@ static int dip_tiff_data_present(TIFF *tif, size_t size) {
     uint32_t height = 0, rowsPerStrip = 0;
     TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &height);
     TIFFGetFieldDefaulted(tif, TIFFTAG_ROWSPERSTRIP, &rowsPerStrip);
+    if (count == 0 || height == 0) return 0;
     if (rowsPerStrip == 0 || rowsPerStrip > height) rowsPerStrip = height;
-    uint32_t stripsPerPlane = tiled || rowsPerStrip == 0 ? 1 : (height + rowsPerStrip - 1) / rowsPerStrip;
-    if (count == 0) return 0;
+    uint32_t stripsPerPlane = (height + rowsPerStrip - 1) / rowsPerStrip;   /* unused when tiled */
     for (uint32_t i = 0; i < count; i++) {
         uint64_t offset = TIFFGetStrileOffset(tif, i), bytes = TIFFGetStrileByteCount(tif, i);
         if (bytes == 0 || offset > size || bytes > size - offset) return 0;

@@ -1,7 +1,7 @@
 /// Errors the engine reports. DIPEngine does not depend on FilterAPI, so callers (the filters) map
 /// these to `DipError` (`badParameter` for `.badConfiguration`, `badImage` for `.badInput`,
-/// `failure` for `.blasUnavailable`, `noMemory` for `.tooLarge` and `.overBudget`). Each message is one line naming
-/// the input and the problem.
+/// `failure` for `.blasUnavailable`, `noMemory` for `.tooLarge` and `.overBudget`). Each message
+/// is one line naming the input and the problem.
 public enum EngineError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The network configuration or a fit option is unusable.
     case badConfiguration(String)

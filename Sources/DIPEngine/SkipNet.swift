@@ -76,8 +76,8 @@ final class SkipNet {
         outputNode = out
 
         // Refuse plans above the budget (a host like GIMP should get an error, not be killed by
-        // the OOM killer or abort in an allocation): activations + gradients + workspace + parameters ×5 (values,
-        // gradients, Adam's two moments, the guard's copy).
+        // the OOM killer or abort in an allocation): activations + gradients + workspace +
+        // parameters ×5 (values, gradients, Adam's two moments, the guard's copy).
         var plannedFloats = 5 * builder.parameterCount
         let aliases = SkipNet.gradientAliases(builder)
         for (i, spec) in builder.nodes.enumerated() where spec.sliceOf == nil {

@@ -29,7 +29,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Largest image (width × height) accepted or produced (at most this machine's memory / \(MemoryLimit.bytesPerPixel) bytes).")
     var maxPixels: Int = MaxPixels.default
 
-    @Option(help: "Memory a filter may plan for: bytes or a size such as 800M, 4G (default: 80% of the process's limit).")
+    @Option(help: "Memory a filter may plan for: bytes or a size such as 800M, 4G (default: \(MemoryBudget.defaultPercent)% of the process's memory limit).")
     var maxMemory: String?
 
     @Flag(help: "No progress output (same as --progress none).")

@@ -3,10 +3,13 @@
 /// `out of memory` (`DIP_NOMEM`) above it, rather than be killed by the kernel or abort in an
 /// allocation. It can never exceed `MemoryLimit.bytes`, the process's own limit.
 public enum MemoryBudget {
-    /// The default: 80% of the process's limit (physical memory, `ulimit -v`, the cgroup's
-    /// `memory.max`), leaving a fifth for what a plan does not count (the images a chain holds,
-    /// OpenBLAS's buffers, the program itself).
-    public static var defaultBytes: Int { MemoryLimit.bytes / 5 * 4 }
+    /// The default budget's share of the process's limit (physical memory, `ulimit -v`, the
+    /// cgroup's `memory.max`), in percent: the rest is for what a plan does not count (the images
+    /// a chain holds, OpenBLAS's buffers, the program itself).
+    public static let defaultPercent = 80
+
+    /// The default budget: `defaultPercent` of `MemoryLimit.bytes`.
+    public static var defaultBytes: Int { MemoryLimit.bytes / 100 * defaultPercent }
 
     /// A size as users write it: a plain decimal number of bytes with an optional binary unit,
     /// `K`, `M`, `G` or `T` (powers of 1024, as `ulimit` and container limits use), optionally
