@@ -117,6 +117,47 @@ if gcc -std=c11 -Werror Tests/hosts/c/scm_args.c $(pkg-config --cflags --libs di
 else
     fail "gcc scm_args.c"; show "$WORK/cc-scm_args.log"
 fi
+# --- C: the API test under AddressSanitizer, libdip built with ASan too ---------------------------
+# valgrind sees the C side's heap; ASan also instruments libdip's Swift and C code, so a read or
+# write past a buffer the caller gave is reported where the library does it. libdip links the
+# toolchain's shared ASan runtime (-z defs needs its symbols), and the test program loads the same
+# one first (-shared-libasan), as ASan requires. Its own scratch path: a separate, instrumented build.
+ASAN_SCRATCH=$SCRATCH-asan
+ASAN_RT=$(clang -print-file-name=libclang_rt.asan-x86_64.so 2>/dev/null)
+if [ ! -f "$ASAN_RT" ]; then
+    skip "C API test under ASan (no clang with libclang_rt.asan-x86_64.so on PATH)"
+elif ! swift build --scratch-path "$ASAN_SCRATCH" -c release --product dip -Xswiftc -sanitize=address \
+        -Xcc -fsanitize=address -Xlinker "$ASAN_RT" -Xlinker -rpath -Xlinker "$(dirname "$ASAN_RT")" \
+        > "$WORK/build-asan.log" 2>&1; then
+    fail "swift build --product dip with -sanitize=address"; grep -i error "$WORK/build-asan.log" | head -20 | sed 's/^/    | /'
+elif ! clang $CFLAGS_STRICT -fsanitize=address -shared-libasan -fno-omit-frame-pointer \
+        -ISources/CDip/include Tests/hosts/c/dip_test.c -L"$ASAN_SCRATCH/release" \
+        -Wl,-rpath,"$ASAN_SCRATCH/release" -Wl,-rpath,"$(dirname "$ASAN_RT")" -ldip -lpthread -lm \
+        -o "$WORK/dip_test_asan" > "$WORK/cc-asan.log" 2>&1; then
+    fail "clang -fsanitize=address dip_test.c"; show "$WORK/cc-asan.log"
+elif ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 "$WORK/dip_test_asan" > "$WORK/dip_test_asan.log" 2>&1 &&
+     ! grep -q 'ERROR: \(Address\|Leak\)Sanitizer' "$WORK/dip_test_asan.log"; then
+    pass "C API test under ASan (libdip instrumented): $(tail -1 "$WORK/dip_test_asan.log")"
+    # The C example and scm_args, the other C programs here, under ASan as well.
+    if clang -std=c11 -Wall -Wextra -Werror -fsanitize=address -shared-libasan -ISources/CDip/include \
+            examples/c/dip-run.c -L"$ASAN_SCRATCH/release" -Wl,-rpath,"$ASAN_SCRATCH/release" \
+            -Wl,-rpath,"$(dirname "$ASAN_RT")" -ldip -o "$WORK/dip-run-asan" 2> "$WORK/cc-example-asan.log" &&
+       clang -std=c11 -Werror -fsanitize=address -shared-libasan -ISources/CDip/include Tests/hosts/c/scm_args.c \
+            -L"$ASAN_SCRATCH/release" -Wl,-rpath,"$ASAN_SCRATCH/release" -Wl,-rpath,"$(dirname "$ASAN_RT")" \
+            -ldip -o "$WORK/scm_args-asan" 2>> "$WORK/cc-example-asan.log"; then
+        "$WORK/dip-run-asan" "resize --scale 2 ! add-noise --sigma 5 ! denoise" "$WORK/in.ppm" "$WORK/asan.ppm" \
+            > "$WORK/dip-run-asan.log" 2>&1
+        "$WORK/dip-run-asan" "no-such-filter" "$WORK/in.ppm" "$WORK/x.ppm" >> "$WORK/dip-run-asan.log" 2>&1
+        for f in denoise inpaint sr flash; do "$WORK/scm_args-asan" "$f" >> "$WORK/dip-run-asan.log" 2>&1; done
+        check "examples/c dip-run and scm_args under ASan: no report, dip-run wrote its image" \
+            bash -c "[ -s '$WORK/asan.ppm' ] && ! grep -q 'ERROR: \(Address\|Leak\)Sanitizer' '$WORK/dip-run-asan.log'"
+    else
+        fail "clang -fsanitize=address dip-run.c scm_args.c"; show "$WORK/cc-example-asan.log"
+    fi
+else
+    fail "C API test under ASan"; grep -A12 'ERROR:\|^not ok' "$WORK/dip_test_asan.log" | head -40 | sed 's/^/    | /'
+fi
+
 # The GIMP and ImageMagick checks below use these filters; each must be in this build of libdip.
 missing=
 for f in resize add-noise denoise inpaint sr; do
