@@ -1,12 +1,16 @@
 /// Filters run in sequence inside one process: `add-noise --sigma 25 ! resize --scale 2`.
 public struct Chain {
     public var filters: [ConfiguredFilter]
+    /// The input file named after the last stage's parameters (`dip-pipe denoise in.png`), as
+    /// netpbm tools take theirs; only where `init(arguments:registry:acceptsFile:)` allowed one.
+    public private(set) var inputFile: String? = nil
 
     public init(_ filters: [ConfiguredFilter]) { self.filters = filters }
 
-    /// Parses dip-pipe's filter syntax: `NAME [--param value | --param=value | --flag]... [! NAME ...]`.
-    /// The same syntax serves argv (already split) and the C ABI's spec strings (see `tokenize`).
-    public init(arguments: [String], registry: FilterRegistry) throws {
+    /// Parses dip-pipe's filter syntax: `NAME [--param value | --param=value | --flag]... [! NAME ...]`,
+    /// plus, when `acceptsFile` (the command line), one trailing input file. The same syntax serves
+    /// argv (already split) and the C ABI's spec strings (see `tokenize`), which take no file.
+    public init(arguments: [String], registry: FilterRegistry, acceptsFile: Bool = false) throws {
         var stages: [[String]] = [[]]
         for arg in arguments {
             if arg == "!" { stages.append([]) } else { stages[stages.count - 1].append(arg) }
@@ -20,14 +24,16 @@ public struct Chain {
             guard !name.hasPrefix("-") else {
                 throw DipError.badParameter(name, "expected a filter name before options")
             }
-            guard let type = registry.type(named: name) else {
-                throw DipError.badParameter(name, "unknown filter (try `dip-pipe list`)")
-            }
+            guard let type = registry.type(named: name) else { throw registry.unknownFilter(name) }
             var pairs: [(name: String, value: String)] = []
             var i = 1
             while i < stage.count {
                 let token = stage[i]
                 guard token.hasPrefix("--"), token.count > 2 else {
+                    if acceptsFile, index == stages.count - 1, i == stage.count - 1 {
+                        inputFile = token
+                        break
+                    }
                     throw DipError.badParameter("\(name) \(token)", "unexpected argument (parameters are --name value)")
                 }
                 var key = String(token.dropFirst(2))
@@ -37,7 +43,8 @@ public struct Chain {
                     key = String(key[..<eq])
                     i += 1
                 } else if let spec = type.parameters.first(where: { $0.name == key }), spec.kind == .bool,
-                          i + 1 >= stage.count || stage[i + 1].hasPrefix("--") {
+                          i + 1 >= stage.count || (try? spec.parse(stage[i + 1])) == nil {
+                    // A flag: the next token is its value only if it reads as true or false.
                     value = "true"
                     i += 1
                 } else {

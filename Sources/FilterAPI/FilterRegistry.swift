@@ -16,11 +16,14 @@ public struct FilterRegistry {
 
     public func type(named name: String) -> (any Filter.Type)? { types.first { $0.name == name } }
 
+    /// The error for a name no filter has, with the closest name where one is near.
+    public func unknownFilter(_ name: String) -> DipError {
+        .badParameter(name, "unknown filter (\(Suggestion.question(for: name, among: names) ?? "try `dip-pipe list`"))")
+    }
+
     /// Builds a filter from its name and textual parameters, validating both.
     public func make(_ name: String, arguments: [(name: String, value: String)]) throws -> ConfiguredFilter {
-        guard let type = type(named: name) else {
-            throw DipError.badParameter(name, "unknown filter (try `dip-pipe list`)")
-        }
+        guard let type = type(named: name) else { throw unknownFilter(name) }
         var values = ParameterValues(specs: type.parameters)
         for (param, value) in arguments {
             do { try values.set(param, text: value) } catch DipError.badParameter(let p, let why) {

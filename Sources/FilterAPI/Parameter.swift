@@ -68,14 +68,17 @@ public struct ParameterSpec: Sendable {
     public let defaultValue: ParameterValue?
     /// In words, what an absent optional parameter means ("the preset's: fast 1200, paper 3000").
     public let defaultNote: String?
+    /// No value is assumed: the filter refuses to run without one (`sr --scale`, `inpaint --mask`).
+    public let isRequired: Bool
     public let help: String
 
     public init(_ name: String, _ kind: ParameterKind, default defaultValue: ParameterValue? = nil,
-                defaultNote: String? = nil, help: String) {
+                defaultNote: String? = nil, required: Bool = false, help: String) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
-        self.defaultNote = defaultValue == nil ? defaultNote : nil
+        self.defaultNote = defaultValue == nil && !required ? defaultNote : nil
+        self.isRequired = defaultValue == nil && required
         self.help = help
     }
 
@@ -85,6 +88,7 @@ public struct ParameterSpec: Sendable {
     /// The help text with what an absent value means appended when that is only said in words
     /// (for the C catalog, whose default field carries values only).
     public var helpWithDefaultNote: String {
+        if isRequired { return "\(help) (required)" }
         guard let defaultNote else { return help }
         return "\(help) (default: \(defaultNote))"
     }
@@ -134,7 +138,10 @@ public struct ParameterValues: Sendable {
 
     /// Sets a parameter from text, validating name and value.
     public mutating func set(_ name: String, text: String) throws {
-        guard let spec = spec(name) else { throw DipError.badParameter("--\(name)", "unknown parameter") }
+        guard let spec = spec(name) else {
+            let hint = Suggestion.question(for: name, among: specs.map(\.name), prefix: "--")
+            throw DipError.badParameter("--\(name)", "unknown parameter" + (hint.map { " (\($0))" } ?? ""))
+        }
         values[name] = try spec.parse(text)
     }
 

@@ -58,8 +58,8 @@ public struct OptionalParameter<Value: ParameterValueConvertible>: Sendable {
     public let spec: ParameterSpec
     public var name: String { spec.name }
 
-    init(_ name: String, _ kind: ParameterKind, defaultNote: String?, help: String) {
-        spec = ParameterSpec(name, kind, defaultNote: defaultNote, help: help)
+    init(_ name: String, _ kind: ParameterKind, defaultNote: String?, required: Bool = false, help: String) {
+        spec = ParameterSpec(name, kind, defaultNote: defaultNote, required: required, help: help)
     }
 }
 
@@ -92,6 +92,10 @@ public extension OptionalParameter where Value == Int {
     static func int(_ name: String, _ range: ClosedRange<Int>, defaultNote: String? = nil, help: String) -> Self {
         Self(name, .int(range), defaultNote: defaultNote, help: help)
     }
+    /// A whole number the user must give: the filter refuses to run without it.
+    static func requiredInt(_ name: String, _ range: ClosedRange<Int>, help: String) -> Self {
+        Self(name, .int(range), defaultNote: nil, required: true, help: help)
+    }
 }
 public extension OptionalParameter where Value == Double {
     static func number(_ name: String, _ range: ClosedRange<Double>, defaultNote: String? = nil, help: String) -> Self {
@@ -102,9 +106,9 @@ public extension OptionalParameter where Value == String {
     static func text(_ name: String, defaultNote: String? = nil, help: String) -> Self {
         Self(name, .string, defaultNote: defaultNote, help: help)
     }
-    /// A second image (a file path on the command line), or one of `keywords`.
+    /// A second image (a file path on the command line), or one of `keywords`; required.
     static func image(_ name: String, keywords: [String] = [], help: String) -> Self {
-        Self(name, .image(keywords: keywords), defaultNote: nil, help: help)
+        Self(name, .image(keywords: keywords), defaultNote: nil, required: true, help: help)
     }
 }
 

@@ -10,12 +10,11 @@ struct HelpCommand: ParsableCommand {
 
     func run() throws {
         guard let name = filter else {
-            print(RunCommand.helpMessage(columns: nil))
-            print(Usage.filtersAndCommands)
+            print(Usage.fullHelp)
             return
         }
         guard let type = Usage.registry.type(named: name) else {
-            throw CLIError(DipError.badParameter(name, "unknown filter (try `dip-pipe list`)"))
+            throw Usage.registry.unknownFilter(name)
         }
         print(Self.text(for: type))
     }
@@ -33,6 +32,7 @@ struct HelpCommand: ParsableCommand {
                 if let r = p.kind.rangeText { facts.append(r) }
                 if let d = p.defaultValue { facts.append("default \(d)") }
                 if let note = p.defaultNote { facts.append("default: \(note)") }
+                if p.isRequired { facts.append("required") }
                 lines.append(head)
                 lines.append("        \(p.help)" + (facts.isEmpty ? "" : " (\(facts.joined(separator: "; ")))"))
             }

@@ -9,36 +9,36 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dip-pipe",
         abstract: "Deep Image Prior restoration filters for pipes.",
-        usage: "dip-pipe [global options] FILTER [--param value]... [! FILTER [--param value]...]...")
+        usage: "dip-pipe [global options] FILTER [--param value]... [! FILTER [--param value]...]... [FILE]")
 
-    @Option(help: "Read images from FILE instead of stdin ('-' = stdin).")
+    @Option(parsing: .unconditional, help: "Read images from FILE instead of stdin ('-' = stdin); or name FILE after the chain.")
     var input: String = "-"
 
-    @Option(help: "Write to FILE instead of stdout ('-' = stdout); written atomically.")
+    @Option(parsing: .unconditional, help: "Write to FILE instead of stdout ('-' = stdout); written atomically.")
     var output: String = "-"
 
-    @Option(help: "Output format: png, tiff, jpeg, pnm or pam (default: --output's extension, else the input's).")
+    @Option(parsing: .unconditional, help: "Output format: png, tiff, jpeg, pnm or pam (default: --output's extension, else the input's).")
     var format: String?
 
-    @Option(help: "JPEG output quality, 1...100.")
+    @Option(parsing: .unconditional, help: "JPEG output quality, 1...100.")
     var quality: Int = 92
 
-    @Option(help: "Seed for every random draw; same input, parameters and seed give the same output.")
+    @Option(parsing: .unconditional, help: "Seed for every random draw; same input, parameters and seed give the same output.")
     var seed: UInt64 = 0
 
-    @Option(help: "Largest image (width × height) accepted or produced (at most this machine's memory / \(MemoryLimit.bytesPerPixel) bytes).")
+    @Option(parsing: .unconditional, help: "Largest image (width × height) accepted or produced (at most this machine's memory / \(MemoryLimit.bytesPerPixel) bytes).")
     var maxPixels: Int = MaxPixels.default
 
-    @Option(help: "Memory a filter may plan for: bytes or a size such as 800M, 4G (default: \(MemoryBudget.defaultPercent)% of the process's memory limit).")
+    @Option(parsing: .unconditional, help: "Memory a filter may plan for: bytes or a size such as 800M, 4G (default: \(MemoryBudget.defaultPercent)% of the process's memory limit).")
     var maxMemory: String?
 
     @Flag(help: "No progress output (same as --progress none).")
     var quiet = false
 
-    @Option(help: "Progress on stderr: text, json or none.")
+    @Option(parsing: .unconditional, help: "Progress on stderr: text, json or none.")
     var progress: String = "text"
 
-    @Argument(parsing: .captureForPassthrough, help: "The filter chain.")
+    @Argument(parsing: .captureForPassthrough, help: "The filter chain, then optionally the input FILE.")
     var chain: [String] = []
 
     func run() throws {
@@ -61,7 +61,24 @@ struct RunCommand: ParsableCommand {
             }
             return f
         }
-        let pipeline = try Chain(arguments: chain, registry: Usage.registry)
+        if let first = chain.first, Usage.helpFlags.contains(first) {   // `dip-pipe --quiet --help`
+            print(Usage.fullHelp)
+            return
+        }
+        if let first = chain.first, first.hasPrefix("-") {
+            // ArgumentParser hands an option it does not know on with the chain.
+            let hint = Suggestion.question(for: first, among: GlobalOptions.names)
+            throw DipError.misuse("\(first): unknown option (\(hint ?? "global options come before the filter; see `dip-pipe --help`"))")
+        }
+        if let help = try filterHelpRequested() {
+            print(help)
+            return
+        }
+        let pipeline = try Chain(arguments: chain, registry: Usage.registry, acceptsFile: true)
+        if let file = pipeline.inputFile, input != "-" {
+            throw DipError.misuse("\(file): an input file after the chain and --input \(input) both given")
+        }
+        let input = pipeline.inputFile ?? self.input
         let extras = try loadExtraImages(pipeline)
 
         let printer = ProgressPrinter(mode: quiet ? .none : mode)
@@ -103,6 +120,21 @@ struct RunCommand: ParsableCommand {
             if written > 0 { try? sink.finish() } else { sink.abandon() }
             throw error
         }
+    }
+
+    /// `FILTER --help` (or `-h`, `-help`) anywhere in a stage's parameters: that filter's help text
+    /// (`dip-pipe help FILTER`'s), which the run prints instead of running.
+    private func filterHelpRequested() throws -> String? {
+        var stage: [String] = []
+        for token in chain + ["!"] {
+            guard token == "!" else { stage.append(token); continue }
+            if let name = stage.first, stage.dropFirst().contains(where: Usage.helpFlags.contains) {
+                guard let type = Usage.registry.type(named: name) else { throw Usage.registry.unknownFilter(name) }
+                return HelpCommand.text(for: type)
+            }
+            stage = []
+        }
+        return nil
     }
 
     /// Loads each `.image` parameter's file once (a mask, a flash image), per chain stage.

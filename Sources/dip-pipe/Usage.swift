@@ -5,6 +5,12 @@ import Filters
 enum Usage {
     static let registry = StandardFilters.registry
 
+    /// What asks for help, alone or after a filter (`dip-pipe denoise --help`).
+    static let helpFlags: Set<String> = ["-h", "--help", "-help"]
+
+    /// `dip-pipe --help`: the global options, the commands and the filters.
+    static var fullHelp: String { RunCommand.helpMessage(columns: nil) + "\n" + filtersAndCommands }
+
     static var filtersAndCommands: String {
         var lines = ["", "COMMANDS:",
                      "  list                    List the filters.",

@@ -14,7 +14,8 @@ final class DeclarationTests: XCTestCase {
                 if let d = spec.defaultValue {
                     XCTAssertEqual(try spec.parse(d.description), d, "\(type.name) --\(spec.name) default \(d)")
                 } else {
-                    XCTAssertNotNil(spec.defaultNote, "\(type.name) --\(spec.name) has neither a default nor a note")
+                    XCTAssertTrue(spec.defaultNote != nil || spec.isRequired,
+                                  "\(type.name) --\(spec.name) has neither a default nor a note, and is not required")
                 }
             }
         }
@@ -71,7 +72,7 @@ final class DeclarationTests: XCTestCase {
             if let r = applied.dip { XCTAssertNil(r.stopping, "--iters must turn the stopping rule off") }
         }
         for preset in SuperResolutionFilter.presets.presets {
-            XCTAssertEqual(try SuperResolutionFilter(parameters: values(SuperResolutionFilter.self, [("preset", preset.rawValue), ("scale", "8")])).recipe,
+            XCTAssertEqual(try SuperResolutionFilter(parameters: values(SuperResolutionFilter.self, [("preset", preset.rawValue), ("scale", "8")])).setting?.recipe,
                            try SuperResolutionFilter.presets.recipe(preset, variant: SuperResolutionFilter.largeFactor))
         }
         for preset in DeblockFilter.presets.presets {

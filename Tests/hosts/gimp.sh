@@ -31,7 +31,7 @@ gimp_tests() {
     gimp_case big.png denoise.png "(plug-in-dip-denoise RUN-NONINTERACTIVE img drw $("$WORK/scm_args" denoise $over))"
     gimp_case large.png inpaint.png "(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 40 40 24 24) (plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"
     gimp_case big.png inpaint-nosel.png "(plug-in-dip-inpaint RUN-NONINTERACTIVE img drw $("$WORK/scm_args" inpaint $over))"
-    gimp_case big.png sr.png "(plug-in-dip-sr RUN-NONINTERACTIVE img drw $("$WORK/scm_args" sr $over))"
+    gimp_case big.png sr.png "(plug-in-dip-sr RUN-NONINTERACTIVE img drw $("$WORK/scm_args" sr $over scale=4))"
     # Last values: a seeded run stores its settings; RUN-WITH-LAST-VALS on a fresh copy, given other
     # arguments (seed 6), must ignore them and reuse the stored ones, so the pixels are those of the
     # seed-5 run. The seed-6 run afterwards shows that the arguments would have made a difference.

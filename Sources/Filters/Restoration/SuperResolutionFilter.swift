@@ -41,21 +41,33 @@ public final class SuperResolutionFilter: Filter {
         ])
     }()
 
-    static let scale = Parameter<Int>.int("scale", 2...8, default: 4, help: "Upscaling factor")
+    /// Required: every factor is a different result and a long run, so none is assumed.
+    static let scale = OptionalParameter<Int>.requiredInt("scale", 2...8, help: "Upscaling factor")
     static let common = RestorationParameters(presets: presets)
     public static let parameters: [ParameterSpec] = [scale.spec] + common.specs
 
-    let factor: Int
-    let recipe: SuperResolutionRecipe
+    /// The factor and its preset row; nil until `--scale` is given. Refused at run time, not here:
+    /// a C host creates the filter from "sr" and sets the scale afterwards (`dip_filter_set`).
+    let setting: (factor: Int, recipe: SuperResolutionRecipe)?
     let choice: RestorationParameters.Choice
 
     public init(parameters: ParameterValues) throws {
-        factor = parameters.value(Self.scale)
-        choice = Self.common.choice(parameters)
-        recipe = try Self.presets.recipe(choice.preset, variant: factor > 4 ? Self.largeFactor : nil)
+        let choice = Self.common.choice(parameters)
+        self.choice = choice
+        setting = try parameters.value(Self.scale).map { factor in
+            (factor, try Self.presets.recipe(choice.preset, variant: factor > 4 ? Self.largeFactor : nil))
+        }
+    }
+
+    private func configured() throws -> (factor: Int, recipe: SuperResolutionRecipe) {
+        guard let setting else {
+            throw DipError.badParameter("\(Self.name) --scale", "required: the upscaling factor, \(Self.scale.spec.kind.rangeText ?? "")")
+        }
+        return setting
     }
 
     public func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int) {
+        let factor = try configured().factor
         let (w, h) = width.multipliedReportingOverflow(by: factor), (hh, ho) = height.multipliedReportingOverflow(by: factor)
         guard !h, !ho, width > 0, height > 0 else { throw DipError.badParameter("--scale", "output size overflows") }
         return (w, hh)
@@ -63,6 +75,7 @@ public final class SuperResolutionFilter: Filter {
 
     public func apply(_ inputs: FilterInputs, context: FilterContext) throws -> Image {
         let image = inputs.image
+        let (factor, recipe) = try configured()
         try DIPImageTask.validate(image, name: inputs.imageName, context: context)
         let (ow, oh) = try outputSize(width: image.width, height: image.height)
         guard ow * oh <= context.maxPixels else {
@@ -84,7 +97,7 @@ public final class SuperResolutionFilter: Filter {
                                                   factor: factor, low: low, alpha: alpha, inputs: inputs, context: context)
         }
         guard let recipe = recipe.dip else { throw DipError.failure("internal: sr preset row without a recipe") }
-        let factor = self.factor, residual = recipe.residual, passes = recipe.backProjectionPasses
+        let residual = recipe.residual, passes = recipe.backProjectionPasses
         return try DIPImageTask.restore(filter: Self.name, recipe: recipe, choice: choice,
                                         colours: low, scale: factor,
                                         inputs: inputs, context: context, target: { low in

@@ -376,6 +376,19 @@ static void test_limits(void) {
     dip_filter_free(f); dip_filter_free(d);
 }
 
+/* sr's --scale is required, but a host creates the filter first and sets its parameters after:
+** "sr" alone is a valid handle whose size query and run fail until the scale is set. */
+static void test_required_parameter(void) {
+    dip_filter *f = NULL;
+    int w = 0, h = 0;
+    CHECK(dip_filter_new("sr", &f) == DIP_OK, "new \"sr\" without --scale: DIP_OK");
+    CHECK(dip_filter_output_size(f, 8, 6, &w, &h) == DIP_BADPARAM && contains(dip_filter_errmsg(f), "--scale: required"),
+          "sr without --scale: output size DIP_BADPARAM (\"%s\")", dip_filter_errmsg(f));
+    CHECK(dip_filter_set(f, "scale", "3") == DIP_OK && dip_filter_output_size(f, 8, 6, &w, &h) == DIP_OK && w == 24 && h == 18,
+          "sr after set scale 3: 8x6 -> %dx%d", w, h);
+    dip_filter_free(f);
+}
+
 struct loss_log { int calls, cancel_at, last_step, last_total, finite; };
 
 static int on_loss(void *user, int step, int total, float loss) {
@@ -469,6 +482,7 @@ int main(int argc, char **argv) {
     test_limits();
     test_threads();
     test_extra_inputs();
+    test_required_parameter();
     if (argc < 2 || strcmp(argv[1], "--no-neural") != 0) test_neural_progress();
     printf("%d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;
