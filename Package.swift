@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "DIPEngine", dependencies: ["COpenBLAS", "CParallel"], swiftSettings: optimise),
         .target(name: "Filters", dependencies: ["FilterAPI", "DIPEngine"], swiftSettings: checked),
         .executableTarget(name: "dip-pipe", dependencies: [
-            "FilterAPI", "Filters",
+            "FilterAPI", "Filters", "DIPEngine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: checked),
         .executableTarget(name: "dip-bench", dependencies: [

@@ -14,22 +14,34 @@ extension CLIError {
     /// Prints `dip-pipe: message` on stderr and exits with the error's status.
     func exit() -> Never {
         StandardError.write("dip-pipe: \(error.description)\n")
+        Foundation.exit(status)
+    }
+
+    /// The exit status: 2 for usage errors and bad parameters, 1 for everything else.
+    var status: Int32 {
         switch error {
-        case .badParameter, .misuse: Foundation.exit(2)
-        default: Foundation.exit(1)
+        case .badParameter, .misuse: return 2
+        default: return 1
         }
     }
 }
 
-/// Runs `body`, turning any DipError into a one-line message and a non-zero exit.
+extension CLIError {
+    /// Any error as dip-pipe reports it.
+    init(any error: Error) {
+        switch error {
+        case let e as DipError: self.init(e)
+        case let e as CLIError: self = e
+        default: self.init(.failure(String(describing: error)))
+        }
+    }
+}
+
+/// Runs `body`, turning any error into a one-line message and a non-zero exit.
 func reportingErrors<T>(_ body: () throws -> T) -> T {
     do {
         return try body()
-    } catch let error as DipError {
-        CLIError(error).exit()
-    } catch let error as CLIError {
-        error.exit()
     } catch {
-        CLIError(.failure(String(describing: error))).exit()
+        CLIError(any: error).exit()
     }
 }

@@ -82,6 +82,19 @@ struct RunCommand: ParsableCommand {
         let extras = try loadExtraImages(pipeline)
 
         let printer = ProgressPrinter(mode: quiet ? .none : mode)
+        do {
+            try run(pipeline, input: input, extras: extras, memory: memory, format: explicitFormat, printer: printer)
+        } catch {
+            // With --progress json the error is an event too, so a reader of the lines sees it.
+            let failure = CLIError(any: error)
+            if printer.error(failure.description, status: failure.status) { Foundation.exit(failure.status) }
+            throw error
+        }
+    }
+
+    /// Reads each image, runs the chain on it and writes the result as soon as it is done.
+    private func run(_ pipeline: Chain, input: String, extras: [[String: (image: Image, source: String)]],
+                     memory: Int, format explicitFormat: ImageFormat?, printer: ProgressPrinter) throws {
         let context = FilterContext(seed: seed, maxPixels: maxPixels, maxMemory: memory, progress: printer.callback())
         var options = EncodeOptions()
         options.jpegQuality = quality
@@ -104,13 +117,14 @@ struct RunCommand: ParsableCommand {
         do {
             while let image = try reader.next() {
                 count += 1
-                printer.imageIndex = count
                 let name = count == 1 ? sourceName : "\(sourceName) image \(count)"
+                printer.start(image: count, input: name, width: image.width, height: image.height,
+                              chain: pipeline.filters.map(\.name))
                 let result = try pipeline.run(image, name: name, extras: extras, context: context)
-                printer.finishLine()
                 let format = outputFormat ?? reader.lastFormat ?? .png
                 try sink.write(result, as: format, options: options)
                 written += 1
+                printer.done(width: result.width, height: result.height)
             }
             guard count > 0 else { throw DipError.badImage(sourceName, "no image in the input") }
             try sink.finish()

@@ -28,6 +28,7 @@ enum FitLoop {
             var event = ProgressEvent(filter: filter, step: n, total: stops ? n : total,
                                       loss: Double(outcome.loss), elapsed: elapsed, psnr: outcome.psnr)
             event.stopReason = outcome.stopReason
+                ?? (timeUp && n < total ? "stopped at step \(n): --max-seconds reached" : nil)
             try context.report(event)
             after(event, stops || n >= total)
             if stops { return }
