@@ -7,6 +7,9 @@ import PackageDescription
 /// SwiftPM's release default), so an overflow there traps in tests and fuzzing instead of wrapping.
 let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 let checked: [SwiftSetting] = []
+/// libdip's ABI name: the major version in it changes only when dip.h breaks compatibility
+/// (scripts/install.sh reads it back from the built library for the file name and the link).
+let libdipSoname = "libdip.so.0"
 
 let package = Package(
     name: "dip",
@@ -76,7 +79,7 @@ let package = Package(
         .target(name: "LibDip", dependencies: ["CBridge"], exclude: ["dip.map"],
                 swiftSettings: checked,
                 linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-z", "-Xlinker", "defs",
-                    "-Xlinker", "-z", "-Xlinker", "nodelete",
+                    "-Xlinker", "-z", "-Xlinker", "nodelete", "-Xlinker", "-soname", "-Xlinker", libdipSoname,
                     "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/LibDip/dip.map",
                     "-Xlinker", "--start-group", "-lFoundationEssentials",
                     "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftDispatch", "-ldispatch",

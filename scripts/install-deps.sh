@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Installs the Debian packages dip builds against and tests with. Idempotent: does nothing when
-# everything is already there. Needs root (or sudo) for apt-get.
+# Installs the Debian packages dip needs. Idempotent: does nothing when everything is already
+# there. Needs root (or sudo) for apt-get.
+#   scripts/install-deps.sh build   what building and running dip needs (README command 1)
+#   scripts/install-deps.sh test    that, plus the hosts and tools the test suite drives (command 2)
 set -euo pipefail
-PACKAGES=(
-  pkg-config libpng-dev libtiff-dev libjpeg62-turbo-dev libopenblas-dev   # build
-  ffmpeg netpbm imagemagick libmagickcore-6.q16-dev                      # stream + ImageMagick hosts
-  gimp libgimp2.0-dev valgrind                                            # GIMP host, C ABI checks
+BUILD=(pkg-config libpng-dev libtiff-dev libjpeg62-turbo-dev libopenblas-dev)
+TEST=(
+  ffmpeg netpbm imagemagick libmagickcore-6.q16-dev    # stream recipes, ImageMagick module and delegates
+  gimp libgimp2.0-dev valgrind                          # GIMP plug-in, C ABI checks
+  groff-base zsh                                        # packaging checks: the man page, zsh completion
 )
+case ${1:-test} in
+  build) PACKAGES=("${BUILD[@]}") ;;
+  test) PACKAGES=("${BUILD[@]}" "${TEST[@]}") ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

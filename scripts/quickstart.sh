@@ -5,7 +5,7 @@
 # Writes out/sample-noisy.png and out/sample-denoised.png and prints both PSNRs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh build
 swift build -c release --product dip-pipe
 DIP=.build/release/dip-pipe
 mkdir -p out

@@ -27,16 +27,3 @@ enum CommandParsing {
         CLIError(.misuse(message)).exit()
     }
 }
-
-/// The global options of `RunCommand`, by the names ArgumentParser gives them (`maxPixels` →
-/// `--max-pixels`), read from the command's own properties so the list cannot drift from them.
-enum GlobalOptions {
-    static let names: [String] = Mirror(reflecting: RunCommand()).children.compactMap { child in
-        guard let label = child.label, label.hasPrefix("_"), label != "_chain" else { return nil }
-        var name = "--"
-        for ch in label.dropFirst() {
-            if ch.isUppercase { name += "-" + ch.lowercased() } else { name.append(ch) }
-        }
-        return name
-    }
-}

@@ -8,7 +8,20 @@ struct HelpCommand: ParsableCommand {
     @Argument(help: "A filter name (see `dip-pipe list`).")
     var filter: String?
 
+    @Flag(help: "Print the manual page dip-pipe(1) in roff, from the filters' declarations.")
+    var man = false
+
+    @Option(help: "Print a completion script for bash or zsh (knows the filters and their parameters).")
+    var completion: String?
+
     func run() throws {
+        if man { return print(ManPage.roff(), terminator: "") }
+        if let shell = completion {
+            guard let script = ShellCompletion.script(for: shell) else {
+                throw DipError.badParameter("--completion", "'\(shell)' is not one of bash, zsh")
+            }
+            return print(script, terminator: "")
+        }
         guard let name = filter else {
             print(Usage.fullHelp)
             return
@@ -26,17 +39,25 @@ struct HelpCommand: ParsableCommand {
         if !type.parameters.isEmpty {
             lines += ["", "PARAMETERS:"]
             for p in type.parameters {
-                var head = "  --\(p.name) <\(p.kind.typeName)>"
-                if p.kind == .bool { head = "  --\(p.name) [true|false]" }
-                var facts: [String] = []
-                if let r = p.kind.rangeText { facts.append(r) }
-                if let d = p.defaultValue { facts.append("default \(d)") }
-                if let note = p.defaultNote { facts.append("default: \(note)") }
-                if p.isRequired { facts.append("required") }
-                lines.append(head)
-                lines.append("        \(p.help)" + (facts.isEmpty ? "" : " (\(facts.joined(separator: "; ")))"))
+                lines.append("  " + usage(of: p))
+                lines.append("        \(p.help)" + (facts(of: p).map { " (\($0))" } ?? ""))
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `--sigma <number>`, `--flag [true|false]`.
+    static func usage(of p: ParameterSpec) -> String {
+        p.kind == .bool ? "--\(p.name) [true|false]" : "--\(p.name) <\(p.kind.typeName)>"
+    }
+
+    /// "0...255; default: estimated from the image": the range, the default or what decides it.
+    static func facts(of p: ParameterSpec) -> String? {
+        var facts: [String] = []
+        if let r = p.kind.rangeText { facts.append(r) }
+        if let d = p.defaultValue { facts.append("default \(d)") }
+        if let note = p.defaultNote { facts.append("default: \(note)") }
+        if p.isRequired { facts.append("required") }
+        return facts.isEmpty ? nil : facts.joined(separator: "; ")
     }
 }

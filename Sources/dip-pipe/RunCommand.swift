@@ -67,7 +67,7 @@ struct RunCommand: ParsableCommand {
         }
         if let first = chain.first, first.hasPrefix("-") {
             // ArgumentParser hands an option it does not know on with the chain.
-            let hint = Suggestion.question(for: first, among: GlobalOptions.names)
+            let hint = Suggestion.question(for: first, among: GlobalOption.all.map(\.name))
             throw DipError.misuse("\(first): unknown option (\(hint ?? "global options come before the filter; see `dip-pipe --help`"))")
         }
         if let help = try filterHelpRequested() {
