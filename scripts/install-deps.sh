@@ -9,6 +9,7 @@ TEST=(
   ffmpeg netpbm imagemagick libmagickcore-6.q16-dev    # stream recipes, ImageMagick module and delegates
   gimp libgimp2.0-dev valgrind                          # GIMP plug-in, C ABI checks
   groff-base zsh                                        # packaging checks: the man page, zsh completion
+  python3-venv python3-pip python3-setuptools python3-numpy python3-pytest   # the Python binding's tests
 )
 case ${1:-test} in
   build) PACKAGES=("${BUILD[@]}") ;;

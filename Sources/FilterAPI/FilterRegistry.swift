@@ -53,6 +53,14 @@ public struct ConfiguredFilter {
 
     public var name: String { type.name }
 
+    /// Throws for the first required parameter not given (`sr --scale`, `inpaint --mask`): where
+    /// parameters can only come with the chain (the command line), before any input is read.
+    public func checkRequired() throws {
+        guard let missing = type.parameters.first(where: { $0.isRequired && !values.isSet($0.name) }) else { return }
+        let range = missing.kind.rangeText.map { ", \($0)" } ?? ""
+        throw DipError.badParameter("\(name) --\(missing.name)", "required: \(missing.help)\(range)")
+    }
+
     /// A copy with one parameter changed.
     public func setting(_ name: String, text: String) throws -> ConfiguredFilter {
         var v = values

@@ -75,6 +75,7 @@ struct RunCommand: ParsableCommand {
             return
         }
         let pipeline = try Chain(arguments: chain, registry: Usage.registry, acceptsFile: true)
+        for stage in pipeline.filters { try stage.checkRequired() }
         if let file = pipeline.inputFile, input != "-" {
             throw DipError.misuse("\(file): an input file after the chain and --input \(input) both given")
         }

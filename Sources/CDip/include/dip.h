@@ -132,8 +132,8 @@ int dip_filter_set(dip_filter *f, const char *param, const char *value);
 /* The number of images dip_filter_run needs: 1, plus one for each extra image the chain's
 ** parameters ask for (an inpainting mask, a flash photo), in stage order. Returns -1 for a NULL or
 ** failed handle. In a spec, an image parameter's value is only a label for messages (on the
-** command line it is a file name): "inpaint --mask input2" needs 2 inputs, while a keyword such as
-** "inpaint --mask alpha" (the mask is the image's own transparency) needs none. */
+** command line it is a file name): "inpaint --mask input2" and plain "inpaint" need 2 inputs, while
+** a keyword such as "inpaint --mask alpha" (the mask is the image's own transparency) needs none. */
 int dip_filter_inputs(const dip_filter *f);
 
 /* Writes the output size for an input of width x height (for example 4x for "sr --scale 4"). */

@@ -31,10 +31,9 @@ public final class FlashFilter: Filter {
     let recipe: DIPRecipe
     let choice: RestorationParameters.Choice
 
+    /// Without --flash the flash image is still the run's extra input (a C host passes it so);
+    /// the command line, which needs a file name, refuses the missing value (`isRequired`).
     public init(parameters: ParameterValues) throws {
-        guard parameters.value(Self.flash) != nil else {
-            throw DipError.badParameter("--flash", "required: the flash image file")
-        }
         choice = Self.common.choice(parameters)
         recipe = try Self.presets.recipe(choice.preset)
     }

@@ -68,15 +68,14 @@ public final class InpaintFilter: Filter {
     static let common = RestorationParameters(presets: presets)
     public static let parameters: [ParameterSpec] = [mask.spec, maskCase.spec] + common.specs
 
-    let maskSource: String
+    let maskSource: String?
     let forcedCase: MaskAnalysis.Case?
     let choice: RestorationParameters.Choice
 
+    /// Without --mask the mask is the run's extra input (a C host or Python passes it so); the
+    /// command line, which needs a file name or 'alpha', refuses the missing value (`isRequired`).
     public init(parameters: ParameterValues) throws {
-        guard let mask = parameters.value(Self.mask) else {
-            throw DipError.badParameter("--mask", "required: a mask file, or 'alpha'")
-        }
-        maskSource = mask
+        maskSource = parameters.value(Self.mask)
         forcedCase = parameters.value(Self.maskCase).forced
         choice = Self.common.choice(parameters)
     }
