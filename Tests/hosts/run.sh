@@ -172,5 +172,7 @@ SHORT_RUN="iterations=3 iters=3 iter=3 steps=3 num-iter=3"
 . "$ROOT/Tests/hosts/gimp.sh"
 # --- ImageMagick 6 ------------------------------------------------------------------------------
 . "$ROOT/Tests/hosts/imagemagick.sh"
+# --- the README's recipes, verbatim ---------------------------------------------------------------
+. "$ROOT/Tests/hosts/readme.sh"
 
 summary
