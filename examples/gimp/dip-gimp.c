@@ -376,12 +376,31 @@ static char *widget_value(GtkWidget *w) {
     return g_strdup(gtk_entry_get_text(GTK_ENTRY(w)));
 }
 
-/* "max-seconds" -> "_Max seconds:", the label of a parameter's row. */
-static char *row_label(const char *name) {
-    char *label = g_strdup_printf("_%s:", name);
-    g_strdelimit(label + 1, "-", ' ');
+/* A parameter's row label in words, from the first clause of its help ("Adam learning rate (...)"
+** -> "_Adam learning rate:"), at most 32 characters cut at a word; the name ("max-seconds" ->
+** "_Max seconds:") when the help gives nothing usable. */
+static char *row_label(const char *name, const char *help) {
+    size_t n = strcspn(help ? help : "", "(,:;=");
+    while (n > 0 && help[n - 1] == ' ') n--;
+    if (n > 32) {
+        n = 32;
+        while (n > 0 && help[n] != ' ') n--;
+    }
+    char *label = n >= 3 ? g_strdup_printf("_%.*s:", (int)n, help) : g_strdup_printf("_%s:", name);
+    if (n < 3) g_strdelimit(label + 1, "-", ' ');
     label[1] = g_ascii_toupper(label[1]);
     return label;
+}
+
+/* What an empty field stands for, in words, from the "(default: ...)" libdip appends to the help
+** of a parameter whose default is decided at run time ("estimated from the image"), or NULL. */
+static char *default_note(const char *help) {
+    const char *p = help ? strstr(help, "(default: ") : NULL;
+    if (!p) return NULL;
+    p += strlen("(default: ");
+    size_t n = strlen(p);
+    if (n > 0 && p[n - 1] == ')') n--;
+    return n > 48 ? g_strdup_printf("default: %.45s...", p) : g_strdup_printf("default: %.*s", (int)n, p);
 }
 
 /* "_Denoise (dip)..." -> "Denoise (dip)": a menu label as a dialog title. */
@@ -416,13 +435,13 @@ static gboolean ask_params(const char *proc, const char *title, const char *f, c
     gtk_box_pack_start(GTK_BOX(box), label, FALSE, FALSE, 0);
     g_free(about);
 
-    GtkWidget *table = gtk_table_new(n > 0 ? n : 1, 2, FALSE);
+    GtkWidget *table = gtk_table_new(n > 0 ? n : 1, 3, FALSE);
     gtk_table_set_row_spacings(GTK_TABLE(table), 6);
     gtk_table_set_col_spacings(GTK_TABLE(table), 12);
     gtk_box_pack_start(GTK_BOX(box), table, FALSE, FALSE, 0);
     for (int i = 0; i < n; i++) {
         const char *help = dip_filter_param_help(f, i);
-        char *text = row_label(dip_filter_param_name(f, i));
+        char *text = row_label(dip_filter_param_name(f, i), help);
         GtkWidget *row, *w;
         if (strcmp(dip_filter_param_type(f, i), "file") == 0) {   /* an extra image: the selection */
             row = gtk_label_new(text + 1);   /* nothing to focus, so no mnemonic */
@@ -439,6 +458,14 @@ static gboolean ask_params(const char *proc, const char *title, const char *f, c
         gtk_widget_set_tooltip_text(w, help);
         gtk_table_attach(GTK_TABLE(table), row, 0, 1, i, i + 1, GTK_FILL, GTK_FILL, 0, 0);
         gtk_table_attach(GTK_TABLE(table), w, 1, 2, i, i + 1, GTK_EXPAND | GTK_FILL, GTK_FILL, 0, 0);
+        char *note = *dip_filter_param_default(f, i) ? NULL : default_note(help);
+        if (note) {   /* what "default" in the field means, beside it */
+            GtkWidget *hint = gtk_label_new(note);
+            gtk_misc_set_alignment(GTK_MISC(hint), 0, 0.5);
+            gtk_widget_set_sensitive(hint, FALSE);   /* greyed: a remark, not a control */
+            gtk_table_attach(GTK_TABLE(table), hint, 2, 3, i, i + 1, GTK_FILL, GTK_FILL, 0, 0);
+            g_free(note);
+        }
     }
     gtk_widget_show_all(dialog);
     gboolean ok = gimp_dialog_run(GIMP_DIALOG(dialog)) == GTK_RESPONSE_OK;
