@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh build
-swift build -c release --product dip-pipe
-DIP=.build/release/dip-pipe
+# The build `make install` uses (static Swift runtime), in its own scratch folder, so the test
+# suite's build in .build is not rebuilt with other flags.
+swift build -c release --scratch-path .build-install --static-swift-stdlib --product dip-pipe
+DIP=.build-install/release/dip-pipe
 mkdir -p out
 "$DIP" --seed 1 --output out/sample-noisy.png add-noise --sigma 25 < examples/sample.png
 "$DIP" --seed 1 --input out/sample-noisy.png --output out/sample-denoised.png denoise

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Tests/packaging/run.sh — the install as a user gets it: `make install` into a prefix and `make
+# Tests/packaging/run.sh — the install as a user gets it: README command 1 (scripts/quickstart.sh),
+# `make install` into a prefix and `make
 # uninstall`, the .deb from scripts/make-deb.sh installed with dpkg -i, dip-pipe run from PATH with
 # no Swift toolchain on PATH or LD_LIBRARY_PATH (env -i PATH=/usr/bin:/bin), a C program built from
 # the installed dip.pc, the man page and the completions, then dpkg -r leaving nothing behind.
@@ -41,6 +42,20 @@ completes() {
     bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _dip_pipe; echo "${COMPREPLY[*]}"' \
         _ "$COMPLETION" "$@"
 }
+
+# --- README command 1, verbatim ----------------------------------------------------------------
+quickstart_denoises() {
+    bash scripts/quickstart.sh > "$WORK/quickstart.log" 2>&1 || return 1
+    local a b
+    a=$(sed -n 's/^noisy: *PSNR \([0-9.]*\).*/\1/p' "$WORK/quickstart.log")
+    b=$(sed -n 's/^denoised: *PSNR \([0-9.]*\).*/\1/p' "$WORK/quickstart.log")
+    [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN { exit !(b >= a + 5) }'
+}
+if quickstart_denoises; then
+    pass "README command 1 (bash scripts/quickstart.sh): $(grep -E '^(noisy|denoised):' "$WORK/quickstart.log" | tr '\n' ' ')"
+else
+    fail "README command 1 (bash scripts/quickstart.sh)"; tail -15 "$WORK/quickstart.log" | sed 's/^/    | /'
+fi
 
 # --- make install / make uninstall into a prefix ------------------------------------------------
 P=$WORK/prefix
