@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Tests/packaging/run.sh — the install as a user gets it: README command 1 (scripts/quickstart.sh),
 # `make install` into a prefix and `make uninstall`, the .deb from scripts/make-deb.sh installed
-# with dpkg -i, dip-pipe run from PATH with
-# no Swift toolchain on PATH or LD_LIBRARY_PATH (env -i PATH=/usr/bin:/bin), a C program built from
-# the installed dip.pc, the man page and the completions, then dpkg -r leaving nothing behind.
+# with dpkg -i, dip-pipe run from PATH with no Swift toolchain on PATH or LD_LIBRARY_PATH (env -i
+# PATH=/usr/bin:/bin), a C program built from the installed dip.pc, the man page and the
+# completions, then dpkg -r leaving nothing behind.
 # Prints PASS/FAIL/SKIP lines and "N passed, N failed[, N skipped]"; exits non-zero on a failure.
 # dpkg -i needs root; it is skipped (not failed) without root or when a package "dip" is installed.
 set -u
