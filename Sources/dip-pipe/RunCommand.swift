@@ -1,4 +1,5 @@
 import ArgumentParser
+import DIPEngine
 import FilterAPI
 import Filters
 import Foundation
@@ -74,6 +75,10 @@ struct RunCommand: ParsableCommand {
             print(help)
             return
         }
+        if chain.first == "batch" {
+            let batch = try BatchRun(arguments: Array(chain.dropFirst()))
+            return try runBatch(batch, memory: memory, format: explicitFormat, printer: ProgressPrinter(mode: quiet ? .none : mode))
+        }
         let pipeline = try Chain(arguments: chain, registry: Usage.registry, acceptsFile: true)
         for stage in pipeline.filters { try stage.checkRequired() }
         if let file = pipeline.inputFile, input != "-" {
@@ -93,10 +98,61 @@ struct RunCommand: ParsableCommand {
         }
     }
 
+    /// `batch`: each item of this shard run as a plain run with `--output` would, with its record;
+    /// a failing item is reported and the others go on; exit 1 if any failed.
+    private func runBatch(_ batch: BatchRun, memory: Int, format: ImageFormat?, printer: ProgressPrinter) throws {
+        guard input == "-", output == "-" else {
+            throw DipError.misuse("batch: --input/--output are per item here: give --inputs and --outputs after 'batch'")
+        }
+        let items = try batch.items()
+        do { try FileManager.default.createDirectory(atPath: batch.outputs, withIntermediateDirectories: true) } catch {
+            throw DipError.badImage(batch.outputs, "cannot create the output folder")
+        }
+        var done = 0, skipped = 0, failed = 0
+        for (k, item) in items.enumerated() {
+            let chain = batch.chain(for: item), out = batch.outputPath(for: item, format: format)
+            var record = BatchRecord(input: item, chain: chain, seed: seed, seconds: 0, status: 0)
+            if BatchRecord.isComplete(output: out, key: record.key) { skipped += 1; continue }
+            if !quiet { StandardError.write("batch [\(k + 1)/\(items.count)] \(item)\n") }
+            let start = MonotonicClock.now()
+            do {
+                let pipeline = try Chain(arguments: chain, registry: Usage.registry)
+                for stage in pipeline.filters { try stage.checkRequired() }
+                let extras = try loadExtraImages(pipeline)
+                try run(pipeline, input: item, output: out, extras: extras, memory: memory, format: format,
+                        printer: printer, onStop: { record.stop = $0 })
+                done += 1
+            } catch {
+                let failure = CLIError(any: error)
+                record.status = failure.status
+                record.message = failure.description
+                failed += 1
+                printer.finishLine()
+                StandardError.write("dip-pipe: batch: \(failure.description)\n")
+            }
+            record.seconds = MonotonicClock.now() - start
+            // After the output: a record saying 0 always sits beside a complete result.
+            try? AtomicFile.write(Array(record.json.utf8), to: BatchRecord.path(for: out))
+        }
+        StandardError.write("batch: shard \(batch.shard.index)/\(batch.shard.count), \(items.count) item(s): "
+                            + "\(done) done, \(skipped) already done, \(failed) failed\n")
+        if failed > 0 { Foundation.exit(1) }
+    }
+
     /// Reads each image, runs the chain on it and writes the result as soon as it is done.
-    private func run(_ pipeline: Chain, input: String, extras: [[String: (image: Image, source: String)]],
-                     memory: Int, format explicitFormat: ImageFormat?, printer: ProgressPrinter) throws {
-        let context = FilterContext(seed: seed, maxPixels: maxPixels, maxMemory: memory, progress: printer.callback())
+    private func run(_ pipeline: Chain, input: String, output: String? = nil, extras: [[String: (image: Image, source: String)]],
+                     memory: Int, format explicitFormat: ImageFormat?, printer: ProgressPrinter,
+                     onStop: (((filter: String, step: Int, reason: String)) -> Void)? = nil) throws {
+        let output = output ?? self.output
+        var progress = printer.callback()
+        if let onStop {   // batch: also note where each fit stopped
+            let report = progress
+            progress = { event in
+                if event.step >= event.total { onStop((event.filter, event.step, event.stopReason ?? "finished")) }
+                return report?(event) ?? true
+            }
+        }
+        let context = FilterContext(seed: seed, maxPixels: maxPixels, maxMemory: memory, progress: progress)
         var options = EncodeOptions()
         options.jpegQuality = quality
 

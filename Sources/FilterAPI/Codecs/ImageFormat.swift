@@ -28,6 +28,17 @@ public enum ImageFormat: String, CaseIterable, Sendable {
         return nil
     }
 
+    /// The extension a file written in this format gets (`fromExtension` reads it back).
+    public var fileExtension: String {
+        switch self {
+        case .png: return "png"
+        case .tiff: return "tif"
+        case .jpeg: return "jpg"
+        case .pnm: return "pnm"
+        case .pam: return "pam"
+        }
+    }
+
     /// The format a file name's extension names (case-insensitive), or nil.
     public static func fromExtension(_ path: String) -> ImageFormat? {
         let name = path.split(separator: "/").last.map(String.init) ?? path
