@@ -10,6 +10,7 @@ TEST=(
   gimp libgimp2.0-dev valgrind                          # GIMP plug-in, C ABI checks
   groff-base zsh                                        # packaging checks: the man page, zsh completion
   python3-venv python3-pip python3-setuptools python3-numpy python3-pytest   # the Python binding's tests
+  slurm-wlm munge                                       # the Slurm job-array test's own one-node cluster
 )
 case ${1:-test} in
   build) PACKAGES=("${BUILD[@]}") ;;

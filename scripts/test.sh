@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # README command (2): the whole test suite. Unit and CLI tests run from one release build (numeric
 # code is tens of times slower in debug), then the C hosts (C program, GIMP, ImageMagick), the
-# install and the .deb (Tests/packaging), the Python binding (Tests/python), then a minute of
-# fuzzing per target.
+# install and the .deb (Tests/packaging), the Python binding (Tests/python), a Slurm job array
+# (Tests/slurm), then a minute of fuzzing per target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test
@@ -14,6 +14,8 @@ bash Tests/hosts/run.sh 2>&1 | tee .build/hosts-test.log
 bash Tests/packaging/run.sh 2>&1 | tee .build/packaging-test.log
 # The Python binding: pip install ./python into a virtual environment, then pytest (Tests/python).
 bash Tests/python/run.sh 2>&1 | tee .build/python-test.log
+# A one-node Slurm cluster of the test's own: a job array over a folder, a cancelled task, a resubmit.
+bash Tests/slurm/run.sh 2>&1 | tee .build/slurm-test.log
 # Every fuzz target for 60 s with libFuzzer + ASan (scripts/fuzz.sh); a finding fails the suite.
 fuzz_failed=0
 bash scripts/fuzz.sh all 60 2>&1 | tee .build/fuzz.log || fuzz_failed=1
@@ -29,7 +31,7 @@ xc_skipped=${xc_skipped:-0}
 # The shell suites' own closing lines ("N passed, M failed[, K skipped]"); a suite that printed
 # none (it died) counts as one failure.
 h_passed=0 h_failed=0 h_skipped=0
-for log in .build/hosts-test.log .build/packaging-test.log .build/python-test.log; do
+for log in .build/hosts-test.log .build/packaging-test.log .build/python-test.log .build/slurm-test.log; do
   line=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
   if [ -z "$line" ]; then h_failed=$(( h_failed + 1 )); continue; fi
   h_passed=$(( h_passed + $(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line") ))

@@ -2,7 +2,9 @@
 #define _GNU_SOURCE
 #include "dip_parallel.h"
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 enum { kMaxThreads = 16 };
@@ -54,9 +56,32 @@ static void *worker_main(void *unused) {
 /* A forked child has no workers (and maybe a copy of a held lock): run everything inline there. */
 static void reset_in_child(void) { pool_threads = 1; }
 
+/* A whole number 1..kMaxThreads from the environment variable NAME, or 0. */
+static long env_threads(const char *name) {
+    const char *text = getenv(name);
+    if (!text || !*text) return 0;
+    char *end = 0;
+    long n = strtol(text, &end, 10);
+    return (*end == 0 && n >= 1) ? (n > kMaxThreads ? kMaxThreads : n) : 0;
+}
+
+/* The cores this process may use: DIP_THREADS (dip-pipe --threads), else the CPUs a Slurm task
+** was given (SLURM_CPUS_PER_TASK), else the CPU affinity mask (taskset, cgroup cpusets, Slurm's
+** task/affinity), else every online CPU. */
+static long usable_cpus(void) {
+    long n = env_threads("DIP_THREADS");
+    if (n == 0) n = env_threads("SLURM_CPUS_PER_TASK");
+    if (n == 0) {
+        cpu_set_t set;
+        if (sched_getaffinity(0, sizeof set, &set) == 0) n = CPU_COUNT(&set);
+    }
+    if (n < 1) n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n;
+}
+
 static void start_pool(void) {
     pthread_atfork(0, 0, reset_in_child);
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    long n = usable_cpus();
     if (n < 1) n = 1;
     if (n > kMaxThreads) n = kMaxThreads;
     atomic_init(&next_chunk, 0);

@@ -33,6 +33,9 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Memory a filter may plan for: bytes or a size such as 800M, 4G (default: \(MemoryBudget.defaultPercent)% of the process's memory limit).")
     var maxMemory: String?
 
+    @Option(parsing: .unconditional, help: "Threads to compute with (default: the CPUs this process may use: SLURM_CPUS_PER_TASK, else its CPU affinity).")
+    var threads: Int?
+
     @Flag(help: "No progress output (same as --progress none).")
     var quiet = false
 
@@ -54,6 +57,11 @@ struct RunCommand: ParsableCommand {
             throw DipError.badParameter("--quality", "\(quality) is out of range 1...100")
         }
         try MaxPixels.validate(maxPixels)
+        if let threads {
+            // Read once, when the engine's pool and OpenBLAS start (CParallel: usable_cpus).
+            guard (1...1024).contains(threads) else { throw DipError.badParameter("--threads", "\(threads) is out of range 1...1024") }
+            setenv("DIP_THREADS", String(threads), 1)
+        }
         let memory = try maxMemory.map { try MemoryBudget.validate($0, name: "--max-memory") } ?? MemoryBudget.defaultBytes
         let explicitFormat = try format.map { name -> ImageFormat in
             guard let f = ImageFormat(rawValue: name.lowercased()) ?? (name.lowercased() == "jpg" ? .jpeg : nil)

@@ -63,6 +63,18 @@ final class CLIBatchTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("img2.pgm"), "the missing mask is named: \(r.stderr)")
     }
 
+    /// A cluster task computes with the CPUs it was given; the result must not depend on how many.
+    func testThreadCountDoesNotChangeTheOutput() throws {
+        let chain = ["--quiet", "--seed", "2", "add-noise", "--sigma", "15", "!", "denoise", "--preset", "quality", "--iters", "3"]
+        let one = try CLI.dip(["--threads", "1"] + chain, stdin: Fixture.ppm())
+        let two = try CLI.dip(["--threads", "2"] + chain, stdin: Fixture.ppm())
+        XCTAssertEqual(one.status, 0, one.stderr)
+        XCTAssertEqual(one.stdout, two.stdout)
+        XCTAssertFalse(one.stdout.isEmpty)
+        let bad = try CLI.dip(["--threads", "0", "copy"], stdin: Fixture.ppm())
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+    }
+
     func testBadBatchOptions() throws {
         for (arguments, expected) in [(["batch", "--inputs", "x", "copy"], "--outputs: required"),
                                       (["batch", "--inputs", "x", "--outputs", "y", "--shard", "3/2", "copy"], "not I/N"),
