@@ -8,6 +8,8 @@ BUILD=(pkg-config libpng-dev libtiff-dev libjpeg62-turbo-dev libopenblas-dev)
 TEST=(
   ffmpeg netpbm imagemagick libmagickcore-6.q16-dev    # stream recipes, ImageMagick module and delegates
   gimp libgimp2.0-dev valgrind                          # GIMP plug-in, C ABI checks
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools gstreamer1.0-plugins-base
+  gstreamer1.0-plugins-good                             # the GStreamer element (pngenc, multifilesink)
   groff-base zsh                                        # packaging checks: the man page, zsh completion
   python3-venv python3-pip python3-setuptools python3-numpy python3-pytest   # the Python binding's tests
   slurm-wlm munge                                       # the Slurm job-array test's own one-node cluster

@@ -172,6 +172,8 @@ SHORT_RUN="iterations=3 iters=3 iter=3 steps=3 num-iter=3"
 . "$ROOT/Tests/hosts/gimp.sh"
 # --- ImageMagick 6 ------------------------------------------------------------------------------
 . "$ROOT/Tests/hosts/imagemagick.sh"
+# --- GStreamer --------------------------------------------------------------------------------
+. "$ROOT/Tests/hosts/gstreamer.sh"
 # --- the README's recipes, verbatim ---------------------------------------------------------------
 . "$ROOT/Tests/hosts/readme.sh"
 

@@ -1,0 +1,41 @@
+# Sourced by Tests/hosts/run.sh: the GStreamer element of examples/gstreamer ("dipfilter"), built
+# against the libdip installed above, in gst-launch-1.0 pipelines (GST_PLUGIN_PATH at the build).
+gstreamer_checks() {
+    local G=$WORK/gstreamer
+    mkdir -p "$G"
+    if ! command -v gst-launch-1.0 > /dev/null || ! pkg-config --exists gstreamer-video-1.0; then
+        skip "GStreamer element (no gst-launch-1.0 or gstreamer-video-1.0 development files)"; return
+    fi
+    if ! make -s -C examples/gstreamer OUT="$G" CFLAGS="-O2 -Wall -Wextra -Werror" > "$G/build.log" 2>&1; then
+        fail "GStreamer: build examples/gstreamer against pkg-config dip"; show "$G/build.log"; return
+    fi
+    pass "GStreamer: build examples/gstreamer against pkg-config dip"
+    local launch=(env GST_PLUGIN_PATH="$G" GST_REGISTRY="$G/registry.bin" gst-launch-1.0 -q)
+    # A chain that changes the size: every buffer comes out, at the spec's output size.
+    mkdir -p "$G/sr" "$G/grey" "$G/rgbx" "$G/copy" "$G/plain"
+    "${launch[@]}" videotestsrc num-buffers=5 ! video/x-raw,format=RGB,width=64,height=48 \
+        ! dipfilter spec="denoise ! sr --scale 2" seed=3 ! pngenc ! multifilesink location="$G/sr/%02d.png" > "$G/sr.log" 2>&1
+    check "GStreamer: dipfilter spec=\"denoise ! sr --scale 2\" keeps all 5 buffers at 128x96 (got $(ls "$G/sr" | wc -l), $(identify -format '%wx%h' "$G/sr/04.png" 2>/dev/null))" \
+        [ "$(ls "$G/sr" | wc -l)" = 5 -a "$(identify -format '%wx%h' "$G/sr/04.png" 2>/dev/null)" = 128x96 ]
+    local fmt
+    for fmt in GRAY8 RGBx; do
+        local dir=$G/grey; [ "$fmt" = RGBx ] && dir=$G/rgbx
+        "${launch[@]}" videotestsrc num-buffers=4 ! video/x-raw,format=$fmt,width=40,height=30 \
+            ! dipfilter spec="resize --scale 2 ! denoise" ! videoconvert ! pngenc ! multifilesink location="$dir/%02d.png" > "$dir.log" 2>&1
+        check "GStreamer: $fmt frames through dipfilter, 4 of 4 at 80x60 (got $(ls "$dir" | wc -l))" \
+            [ "$(ls "$dir" | wc -l)" = 4 -a "$(identify -format '%wx%h' "$dir/03.png" 2>/dev/null)" = 80x60 ]
+    done
+    "${launch[@]}" videotestsrc num-buffers=3 pattern=ball ! video/x-raw,format=RGB,width=48,height=48 \
+        ! dipfilter spec=copy ! pngenc ! multifilesink location="$G/copy/%02d.png" > "$G/copy.log" 2>&1
+    "${launch[@]}" videotestsrc num-buffers=3 pattern=ball ! video/x-raw,format=RGB,width=48,height=48 \
+        ! pngenc ! multifilesink location="$G/plain/%02d.png" > "$G/plain.log" 2>&1
+    check "GStreamer: dipfilter spec=copy leaves every frame exactly as it was" \
+        bash -c "cmp -s '$G/copy/02.png' '$G/plain/02.png' && cmp -s '$G/copy/00.png' '$G/plain/00.png'"
+    if "${launch[@]}" videotestsrc num-buffers=2 ! video/x-raw,format=RGB,width=40,height=30 \
+           ! dipfilter spec=denoize ! fakesink > "$G/bad.log" 2>&1; then
+        fail "GStreamer: a bad spec fails the pipeline"
+    else
+        check "GStreamer: a bad spec fails the pipeline with libdip's message" grep -q "denoize: unknown filter" "$G/bad.log"
+    fi
+}
+gstreamer_checks
