@@ -116,6 +116,9 @@ struct RunCommand: ParsableCommand {
         do { try FileManager.default.createDirectory(atPath: batch.outputs, withIntermediateDirectories: true) } catch {
             throw DipError.badImage(batch.outputs, "cannot create the output folder")
         }
+        guard access(batch.outputs, W_OK | X_OK) == 0 else {   // once, not once per item
+            throw DipError.badImage(batch.outputs, "the output folder is not writable (\(String(cString: strerror(errno))))")
+        }
         var done = 0, skipped = 0, failed = 0
         for (k, item) in items.enumerated() {
             let chain = batch.chain(for: item), out = batch.outputPath(for: item, format: format)

@@ -63,6 +63,22 @@ final class CLIBatchTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("img2.pgm"), "the missing mask is named: \(r.stderr)")
     }
 
+    /// Two processes on the same items (a shard submitted twice): the atomic writes leave every
+    /// output complete and equal to a plain run, whoever finishes last.
+    func testTwoProcessesRacingOnTheSameItems() throws {
+        let dir = try CLI.tempDir(self)
+        try makeInputs(dir + "/in", count: 4)
+        let batch = "\"$DIP\" --quiet --seed 1 batch --inputs '\(dir)/in' --outputs '\(dir)/out' add-noise --sigma 10 ! denoise"
+        let r = try CLI.shell("\(batch) & \(batch) & wait")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for k in 1...4 {
+            let plain = try CLI.dip(["--quiet", "--seed", "1", "add-noise", "--sigma", "10", "!", "denoise", "\(dir)/in/img\(k).ppm"])
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/out/img\(k).ppm")), plain.stdout, "img\(k)")
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir + "/out").filter { $0.hasPrefix(".") }
+        XCTAssertEqual(leftovers, [], "temporaries left")
+    }
+
     /// A cluster task computes with the CPUs it was given; the result must not depend on how many.
     func testThreadCountDoesNotChangeTheOutput() throws {
         let chain = ["--quiet", "--seed", "2", "add-noise", "--sigma", "15", "!", "denoise", "--preset", "quality", "--iters", "3"]
