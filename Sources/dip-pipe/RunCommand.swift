@@ -112,6 +112,8 @@ struct RunCommand: ParsableCommand {
         guard input == "-", output == "-" else {
             throw DipError.misuse("batch: --input/--output are per item here: give --inputs and --outputs after 'batch'")
         }
+        // A chain that cannot parse fails once, as a usage error, not once per item.
+        for stage in try Chain(arguments: batch.chain(for: "item"), registry: Usage.registry).filters { try stage.checkRequired() }
         let items = try batch.items()
         do { try FileManager.default.createDirectory(atPath: batch.outputs, withIntermediateDirectories: true) } catch {
             throw DipError.badImage(batch.outputs, "cannot create the output folder")

@@ -95,9 +95,11 @@ final class CLIBatchTests: XCTestCase {
         for (arguments, expected) in [(["batch", "--inputs", "x", "copy"], "--outputs: required"),
                                       (["batch", "--inputs", "x", "--outputs", "y", "--shard", "3/2", "copy"], "not I/N"),
                                       (["batch", "--inputs", "/nonexistent", "--outputs", "y", "copy"], "no such folder"),
-                                      (["batch", "--inputs", "x", "--outputs", "y"], "no filter given")] {
+                                      (["batch", "--inputs", "x", "--outputs", "y"], "no filter given"),
+                                      (["batch", "--inputs", "x", "--outputs", "y", "denoize"], "did you mean 'denoise'"),
+                                      (["batch", "--inputs", "x", "--outputs", "y", "sr"], "sr --scale: required")] {
             let r = try CLI.dip(arguments)
-            XCTAssertNotEqual(r.status, 0, "\(arguments)")
+            XCTAssertEqual(r.status, arguments.contains("/nonexistent") ? 1 : 2, "\(arguments): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains(expected), "\(arguments): \(r.stderr)")
         }
     }
