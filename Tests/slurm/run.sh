@@ -120,6 +120,25 @@ check "every output equals a local dip-pipe run of the item with the same seed (
 summary_log=$(ls -t "$WORK"/out/logs/summary-*.log 2> /dev/null | head -1)
 check "the summary job ran after the array ($(tail -1 "$summary_log" 2> /dev/null))" \
     grep -q "dip summary: 6 done, 0 failed" "$summary_log"
+# --- throughput (DIP_SLURM_THROUGHPUT=1 only; a benchmark, not a check) ---------------------------
+# 12 images through the same chain: one dip-pipe process using both CPUs, against a 2-task array
+# of one CPU each; prints items per minute of wall time for both.
+if [ "${DIP_SLURM_THROUGHPUT:-0}" = 1 ]; then
+    mkdir -p "$WORK/many"
+    for k in $(seq 1 12); do
+        "$DIP" --quiet --seed "$k" resize --width 128 --height 96 ! add-noise --sigma 20 "$ROOT/examples/sample.png" > "$WORK/many/m$k.png"
+    done
+    t0=$(date +%s.%N)
+    "$DIP" --quiet --seed 3 batch --inputs "$WORK/many" --outputs "$WORK/one" "${CHAIN[@]}" 2> "$WORK/one.log"
+    t1=$(date +%s.%N)
+    bash "$ROOT/examples/slurm/submit.sh" 2 "$WORK/many" "$WORK/array" "${CHAIN[@]}" > /dev/null 2>&1
+    wait_for_jobs
+    t2=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN {
+        printf "THROUGHPUT: one process (2 threads) %.1f s = %.2f items/min; 2-task array (1 CPU each) %.1f s = %.2f items/min; ratio %.2f\n",
+               b - a, 12 * 60 / (b - a), c - b, 12 * 60 / (c - b), (b - a) / (c - b) }'
+fi
+
 stop_cluster; trap - EXIT
 cluster_gone() {
     local pid
