@@ -138,8 +138,18 @@ public func dip_filter_run(_ f: OpaquePointer?, _ inputs: UnsafeRawPointer?, _ c
                            _ user: UnsafeMutableRawPointer?) -> Int32 {
     guard let h = handle(f) else { return ResultCode.misuse }
     return h.call {
-        let run = ChainRun(chain: try h.requireChain(), seed: h.seed, maxPixels: h.maxPixels, maxMemory: h.maxMemory)
+        let run = ChainRun(chain: try h.requireChain(), seed: h.seed, maxPixels: h.maxPixels, maxMemory: h.maxMemory,
+                           frames: h.frames)
         try run.run(inputs: inputs, count: Int(count), output: output, progress: progress, user: user)
+    }
+}
+
+@_cdecl("dip_filter_reset")
+public func dip_filter_reset(_ f: OpaquePointer?) -> Int32 {
+    guard let h = handle(f) else { return ResultCode.misuse }
+    return h.call {
+        _ = try h.requireChain()
+        h.frames?.reset()
     }
 }
 

@@ -10,6 +10,8 @@ public struct ChainRun {
     let seed: UInt64
     var maxPixels = MemoryLimit.defaultMaxPixels
     var maxMemory = MemoryBudget.defaultBytes
+    /// The handle's memory of its previous run (warm starts), or nil.
+    var frames: ChainMemory? = nil
 
     func run(inputs: UnsafeRawPointer?, count: Int, output: UnsafeMutableRawPointer?,
              progress: Progress?, user: UnsafeMutableRawPointer?) throws {
@@ -53,6 +55,10 @@ public struct ChainRun {
         for (i, stage) in chain.filters.enumerated() {
             var reported = false
             var context = FilterContext(seed: seed, maxPixels: maxPixels, maxMemory: maxMemory)
+            if let frames, i < frames.stages.count {
+                context.memory = frames.stages[i]
+                frames.stages[i].begin(current)
+            }
             if let progress {
                 context.progress = { event in
                     reported = true

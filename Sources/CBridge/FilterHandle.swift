@@ -18,12 +18,18 @@ final class FilterHandle {
     var maxPixels = MemoryLimit.defaultMaxPixels
     /// The memory budget of a run in bytes ("max-memory"; as dip-pipe's `--max-memory`).
     var maxMemory = MemoryBudget.defaultBytes
+    /// Each stage's memory of the previous `dip_filter_run` (warm starts); nil with "temporal" off.
+    private(set) var frames: ChainMemory?
     private var message: UnsafeMutablePointer<CChar>?
 
     /// Why `dip_filter_new` failed, for a handle that holds only that failure.
     private let failure: String?
 
-    init(chain: Chain) { self.chain = chain; failure = nil; clearError() }
+    init(chain: Chain) {
+        self.chain = chain; failure = nil
+        frames = ChainMemory(stages: chain.filters.count)
+        clearError()
+    }
 
     init(failure: String) { chain = nil; self.failure = failure; setError(failure) }
 
@@ -65,10 +71,17 @@ final class FilterHandle {
         return chain
     }
 
-    /// `dip_filter_set`: a parameter of the first stage that declares it, or of the stage named by a
-    /// "N." (1-based) or "filter." prefix; plain "seed", "max-pixels" or "max-memory" with no
-    /// stage declaring it sets the run's `seed`, `maxPixels` or `maxMemory`.
+    /// `dip_filter_set`. Any change makes the next run start fresh: the filters' state belongs to
+    /// the settings it was fitted with.
     func set(_ rawName: String, _ value: String) throws {
+        try change(rawName, value)
+        frames?.reset()
+    }
+
+    /// A parameter of the first stage that declares it, or of the stage named by a "N." (1-based)
+    /// or "filter." prefix; plain "seed", "max-pixels", "max-memory" or "temporal" with no stage
+    /// declaring it sets the run's `seed`, `maxPixels`, `maxMemory` or warm starts.
+    private func change(_ rawName: String, _ value: String) throws {
         let chain = try requireChain()
         var name = rawName.hasPrefix("--") ? String(rawName.dropFirst(2)) : rawName
         var stages = Array(chain.filters.indices)
@@ -111,6 +124,14 @@ final class FilterHandle {
         }
         if name == "max-memory", stages.count == chain.filters.count {
             maxMemory = try MemoryBudget.validate(value, name: "max-memory")
+            return
+        }
+        if name == "temporal", stages.count == chain.filters.count {
+            switch ParameterText.trimmed(value) {
+            case "on": frames = frames ?? ChainMemory(stages: chain.filters.count)
+            case "off": frames = nil
+            default: throw DipError.badParameter("temporal", "'\(value)' is not one of on, off")
+            }
             return
         }
         let names = stages.map { chain.filters[$0].name }.joined(separator: ", ")

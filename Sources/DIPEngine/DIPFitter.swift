@@ -15,7 +15,7 @@ public final class DIPFitter {
     public let height: Int, width: Int
     public let options: FitOptions
     private let net: SkipNet
-    private let loss: LossEvaluator
+    private var loss: LossEvaluator
     private let adam: Adam
     /// The fixed input z (never changed).
     private let z: FloatBuffer
@@ -199,6 +199,25 @@ public final class DIPFitter {
 
     /// A copy of all trainable parameters (construction order; for tests and warm starts).
     public var parameters: [Float] { net.parameters.array }
+
+    /// Warm start on a new image of the same size (the next video frame): fits from here on to
+    /// `data`, and for an image input z (flash/no-flash) takes `input`'s image as the new z; a
+    /// noise or meshgrid z stays (the same z, so the fitted mapping carries over). Weights, Adam's
+    /// state and the step count are kept; the output average and the divergence guard restart
+    /// (an average carried over would ghost the previous frame's content wherever it moved).
+    public func retarget(data: DataTerm, input: NetInput) throws {
+        loss = try LossEvaluator(term: data, channels: config.outputChannels, h: height, w: width)
+        if case .image(let planar, _) = input {
+            guard planar.count == z.count else {
+                throw EngineError.badInput("input image has \(planar.count) values, expected \(z.count)")
+            }
+            planar.withUnsafeBufferPointer { z.pointer.update(from: $0.baseAddress!, count: planar.count) }
+            net.input.base.update(from: z.pointer, count: z.count)
+        }
+        lastGoodPSNR = -Double.infinity
+        lastGood?.copy(from: net.parameters)
+        averageStarted = false
+    }
 
     /// Warm start (DIP-REFERENCE: weights fitted to one image are a good start for a similar one,
     /// e.g. the next video frame): replaces all parameters with `values` from `parameters` of a

@@ -116,11 +116,18 @@ public struct Chain {
     }
 
     /// Runs every stage on `image`. `extras[i]` holds the extra images of stage i by parameter name.
+    /// With `memory` (one per stream, `ChainMemory(stages: filters.count)`), each stage may warm
+    /// start from its state on the stream's previous image (see `FrameMemory`).
     public func run(_ image: Image, name: String, extras: [[String: (image: Image, source: String)]] = [],
-                    context: FilterContext) throws -> Image {
+                    context: FilterContext, memory: ChainMemory? = nil) throws -> Image {
         var current = image
         var currentName = name
+        var context = context
         for (i, f) in filters.enumerated() {
+            if let memory, i < memory.stages.count {
+                context.memory = memory.stages[i]
+                memory.stages[i].begin(current)
+            }
             var inputs = FilterInputs(image: current, imageName: currentName)
             if i < extras.count {
                 for (param, entry) in extras[i] {

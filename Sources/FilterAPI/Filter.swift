@@ -96,6 +96,9 @@ public struct FilterContext {
     /// function that renders the image the filter would return if it stopped there (a full
     /// image's work: call it only on the steps to record).
     public var observer: ((ProgressEvent, () -> Image) -> Void)?
+    /// In a stream with warm starts on (`--temporal on`, a C handle's default): this stage's memory
+    /// of the previous image, already told about this one (`FrameMemory.begin`). nil: a lone image.
+    public var memory: FrameMemory?
 
     public static let defaultMaxPixels = 100_000_000
 

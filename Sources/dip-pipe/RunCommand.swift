@@ -42,6 +42,9 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Progress on stderr: text, json or none.")
     var progress: String = "text"
 
+    @Option(parsing: .unconditional, help: "Warm starts in a stream: on (a filter starts each image from its fit of the previous one when the size is the same and no scene cut is seen) or off (every image from scratch).")
+    var temporal: String = "on"
+
     @Argument(parsing: .captureForPassthrough, help: "The filter chain, then optionally the input FILE.")
     var chain: [String] = []
 
@@ -52,6 +55,9 @@ struct RunCommand: ParsableCommand {
     private func execute() throws {
         guard let mode = ProgressMode(rawValue: progress) else {
             throw DipError.badParameter("--progress", "'\(progress)' is not one of text, json, none")
+        }
+        guard ["on", "off"].contains(temporal) else {
+            throw DipError.badParameter("--temporal", "'\(temporal)' is not one of on, off")
         }
         guard (1...100).contains(quality) else {
             throw DipError.badParameter("--quality", "\(quality) is out of range 1...100")
@@ -184,13 +190,14 @@ struct RunCommand: ParsableCommand {
         let sourceName = input == "-" ? "stdin" : input
 
         var count = 0, written = 0
+        let frames = temporal == "on" ? ChainMemory(stages: pipeline.filters.count) : nil
         do {
             while let image = try reader.next() {
                 count += 1
                 let name = count == 1 ? sourceName : "\(sourceName) image \(count)"
                 printer.start(image: count, input: name, width: image.width, height: image.height,
                               chain: pipeline.filters.map(\.name))
-                let result = try pipeline.run(image, name: name, extras: extras, context: context)
+                let result = try pipeline.run(image, name: name, extras: extras, context: context, memory: frames)
                 let format = outputFormat ?? reader.lastFormat ?? .png
                 try sink.write(result, as: format, options: options)
                 written += 1

@@ -5,7 +5,8 @@ import Glibc
 
 /// The C ABI fuzz target: a fuzz input decides a chain spec, `dip_filter_set` calls, and the
 /// shapes of the input and output buffers (sizes, channels, types, strides — valid or not), then
-/// runs `dip_filter_new` / `dip_filter_set` / `dip_filter_run` as a C host would. Every call must
+/// runs `dip_filter_new` / `dip_filter_set` / `dip_filter_run` (once, or twice as a video host
+/// does, with or without `dip_filter_reset`) as a C host would. Every call must
 /// return one of dip.h's codes; buffers are allocated exactly as described, so AddressSanitizer
 /// reports any read or write outside what the caller gave.
 enum CAPIFuzz {
@@ -87,6 +88,17 @@ enum CAPIFuzz {
             }
         }
         check(code, "dip_filter_run")
+        // A second run on the same handle, as a video host makes (the stream path: the handle's
+        // memory of the first run), after a dip_filter_reset or not.
+        if header[3] & 4 != 0 {
+            if header[3] & 8 != 0 { check(dip_filter_reset(handle), "dip_filter_reset") }
+            let again = inputs.withUnsafeBufferPointer { list in
+                withUnsafeMutablePointer(to: &output) { out in
+                    dip_filter_run(handle, list.baseAddress, Int32(inputCount), passOutput ? out : nil, progress, nil)
+                }
+            }
+            check(again, "dip_filter_run (again)")
+        }
         let message = String(cString: dip_filter_errmsg(handle))
         if getenv("DIP_FUZZ_TRACE") != nil {   // to see what a corpus exercises
             fputs("capi: '\(spec)' \(inputCount) input(s) \(width)x\(height) -> \(code) \(message)\n", stderr)

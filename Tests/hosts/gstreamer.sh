@@ -25,6 +25,18 @@ gstreamer_checks() {
         check "GStreamer: $fmt frames through dipfilter, 4 of 4 at 80x60 (got $(ls "$dir" | wc -l))" \
             [ "$(ls "$dir" | wc -l)" = 4 -a "$(identify -format '%wx%h' "$dir/03.png" 2>/dev/null)" = 80x60 ]
     done
+    # A DIP fit with warm starts (on by default): 4 frames of colour bars, every buffer out, and
+    # the same bytes on a second run (deterministic); temporal=false gives fresh fits, which differ.
+    mkdir -p "$G/warm" "$G/warm2" "$G/cold"
+    local dipspec="denoise --preset paper --iters 8 --sigma 25" t
+    for t in warm warm2 cold; do
+        "${launch[@]}" videotestsrc num-buffers=4 ! video/x-raw,format=RGB,width=32,height=32 \
+            ! dipfilter spec="$dipspec" seed=2 temporal=$([ $t = cold ] && echo false || echo true) \
+            ! pngenc ! multifilesink location="$G/$t/%02d.png" > "$G/$t.log" 2>&1
+    done
+    check "GStreamer: a DIP spec with warm starts keeps all 4 buffers (got $(ls "$G/warm" | wc -l))" [ "$(ls "$G/warm" | wc -l)" = 4 ]
+    check "GStreamer: warm starts are deterministic, and differ from fresh fits after the first frame" \
+        bash -c "cmp -s '$G/warm/03.png' '$G/warm2/03.png' && cmp -s '$G/warm/00.png' '$G/cold/00.png' && ! cmp -s '$G/warm/03.png' '$G/cold/03.png'"
     "${launch[@]}" videotestsrc num-buffers=3 pattern=ball ! video/x-raw,format=RGB,width=48,height=48 \
         ! dipfilter spec=copy ! pngenc ! multifilesink location="$G/copy/%02d.png" > "$G/copy.log" 2>&1
     "${launch[@]}" videotestsrc num-buffers=3 pattern=ball ! video/x-raw,format=RGB,width=48,height=48 \

@@ -5,7 +5,9 @@
 ** Caps: RGB, RGBx (the padding byte is written opaque) or GRAY8 in and the same format out; the
 ** output size follows the spec (dip_filter_output_size: "sr --scale 2" doubles it). Every buffer in
 ** gives one buffer out; a failing frame posts an element error with libdip's message.
-** Properties: spec (the chain, in dip-pipe's syntax), seed (0..; as dip-pipe --seed).
+** Properties: spec (the chain, in dip-pipe's syntax), seed (0..; as dip-pipe --seed), temporal
+** (default true: each frame warm starts from the fit of the one before, as dip-pipe --temporal on;
+** a new stream, a seek (flush) or a size change starts fresh).
 */
 #include <dip.h>
 #include <gst/gst.h>
@@ -19,6 +21,7 @@ typedef struct {
     GstBaseTransform parent;
     gchar *spec;
     guint64 seed;
+    gboolean temporal;
     dip_filter *filter;          /* built from spec when it is set */
     GstVideoInfo in, out;
     guint8 *packed_in, *packed_out;   /* RGBx frames repacked as RGB for libdip */
@@ -28,7 +31,7 @@ typedef struct { GstBaseTransformClass parent_class; } GstDipClass;
 
 G_DEFINE_TYPE(GstDip, gst_dip, GST_TYPE_BASE_TRANSFORM)
 
-enum { PROP_0, PROP_SPEC, PROP_SEED };
+enum { PROP_0, PROP_SPEC, PROP_SEED, PROP_TEMPORAL };
 
 /* (Re)builds the handle from the spec and seed; FALSE with an element error on failure. */
 static gboolean rebuild(GstDip *self) {
@@ -40,6 +43,7 @@ static gboolean rebuild(GstDip *self) {
         g_snprintf(seed, sizeof seed, "%" G_GUINT64_FORMAT, self->seed);
         rc = dip_filter_set(f, "seed", seed);
     }
+    if (rc == DIP_OK) rc = dip_filter_set(f, "temporal", self->temporal ? "on" : "off");
     if (rc != DIP_OK) {
         GST_ELEMENT_ERROR(self, LIBRARY, SETTINGS, ("dip: %s", f ? dip_filter_errmsg(f) : "out of memory"), (NULL));
         dip_filter_free(f);
@@ -60,6 +64,7 @@ static void set_property(GObject *object, guint id, const GValue *value, GParamS
     switch (id) {
     case PROP_SPEC: g_free(self->spec); self->spec = g_value_dup_string(value); break;
     case PROP_SEED: self->seed = g_value_get_uint64(value); break;
+    case PROP_TEMPORAL: self->temporal = g_value_get_boolean(value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec); return;
     }
     rebuild(self);
@@ -71,6 +76,7 @@ static void get_property(GObject *object, guint id, GValue *value, GParamSpec *p
     switch (id) {
     case PROP_SPEC: g_value_set_string(value, self->spec); break;
     case PROP_SEED: g_value_set_uint64(value, self->seed); break;
+    case PROP_TEMPORAL: g_value_set_boolean(value, self->temporal); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
     }
 }
@@ -159,6 +165,14 @@ static GstFlowReturn transform(GstBaseTransform *base, GstBuffer *inbuf, GstBuff
     return GST_FLOW_OK;
 }
 
+/* A new stream or a seek: the next frame does not continue the last one. */
+static gboolean sink_event(GstBaseTransform *base, GstEvent *event) {
+    GstDip *self = (GstDip *)base;
+    GstEventType type = GST_EVENT_TYPE(event);
+    if (self->filter && (type == GST_EVENT_FLUSH_STOP || type == GST_EVENT_STREAM_START)) dip_filter_reset(self->filter);
+    return GST_BASE_TRANSFORM_CLASS(gst_dip_parent_class)->sink_event(base, event);
+}
+
 static void finalize(GObject *object) {
     GstDip *self = (GstDip *)object;
     dip_filter_free(self->filter);
@@ -178,6 +192,9 @@ static void gst_dip_class_init(GstDipClass *klass) {
         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
     g_object_class_install_property(gobject, PROP_SEED, g_param_spec_uint64("seed", "Seed",
         "Seed for every random draw (as dip-pipe --seed)", 0, G_MAXUINT64, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+    g_object_class_install_property(gobject, PROP_TEMPORAL, g_param_spec_boolean("temporal", "Temporal",
+        "Warm start each frame from the fit of the one before (as dip-pipe --temporal on)", TRUE,
+        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
     gst_element_class_set_static_metadata(element, "dip filter", "Filter/Effect/Video",
         "Deep Image Prior restoration (libdip) on every frame", "dip developers");
     gst_element_class_add_pad_template(element, gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, gst_caps_from_string(CAPS)));
@@ -185,11 +202,13 @@ static void gst_dip_class_init(GstDipClass *klass) {
     transform_class->transform_caps = transform_caps;
     transform_class->set_caps = set_caps;
     transform_class->transform = transform;
+    transform_class->sink_event = sink_event;
     transform_class->passthrough_on_same_caps = FALSE;
 }
 
 static void gst_dip_init(GstDip *self) {
     self->spec = g_strdup("copy");
+    self->temporal = TRUE;
     rebuild(self);
 }
 

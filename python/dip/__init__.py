@@ -102,6 +102,7 @@ def _declare(lib: ctypes.CDLL) -> None:
         "dip_filter_inputs": ([handle], c_int),
         "dip_filter_output_size": ([handle, c_int, c_int, ctypes.POINTER(c_int), ctypes.POINTER(c_int)], c_int),
         "dip_filter_run": ([handle, ctypes.POINTER(_Image), c_int, ctypes.POINTER(_Image), _PROGRESS, ctypes.c_void_p], c_int),
+        "dip_filter_reset": ([handle], c_int),
     }
     for field in ("name", "type", "default", "range", "help"):
         sigs["dip_filter_param_" + field] = ([c_char_p, c_int], c_char_p)
@@ -167,7 +168,12 @@ def _as_image(array: np.ndarray, what: str) -> tuple[_Image, np.ndarray]:
 
 
 class Filter:
-    """A filter chain in dip-pipe's syntax ("denoise --sigma 25 ! sr --scale 2")."""
+    """A filter chain in dip-pipe's syntax ("denoise --sigma 25 ! sr --scale 2").
+
+    Consecutive `run` calls are a stream (video frames): a DIP stage whose image has the size of
+    the previous run's and is no scene cut starts from its previous fit (far fewer steps). Call
+    `reset()` between unrelated images, or set `temporal="off"` to fit every image from scratch.
+    """
 
     def __init__(self, spec: str, **params):
         self._handle = ctypes.c_void_p()
@@ -177,6 +183,7 @@ class Filter:
             self.close()
             raise _error(code, message)
         self.spec = spec
+        self._seed: Optional[str] = None
         for name, value in params.items():
             self.set(name.replace("_", "-"), value)
 
@@ -207,6 +214,13 @@ class Filter:
         else:
             text = str(value)
         self._check(_lib.dip_filter_set(self._handle, name.encode(), text.encode()))
+        if name.lstrip("-") == "seed":
+            self._seed = text
+        return self
+
+    def reset(self) -> "Filter":
+        """Forgets the previous runs: the next one starts fresh (see the class notes)."""
+        self._check(_lib.dip_filter_reset(self._handle))
         return self
 
     @property
@@ -232,7 +246,7 @@ class Filter:
         for name, _ in named:
             if self.inputs < 1 + len(extras) + len(named):
                 self.set(name, name)   # the image comes as an extra input, labelled by its name
-        if seed is not None:
+        if seed is not None and str(seed) != self._seed:   # a set starts the stream afresh
             self.set("seed", seed)
         arrays = [image, *extras, *(a for _, a in named)]
         if len(arrays) != self.inputs:

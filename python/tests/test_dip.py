@@ -103,6 +103,21 @@ def test_short_denoise_improves_psnr_and_is_deterministic():
     np.testing.assert_array_equal(a, b)
 
 
+def test_a_filter_warm_starts_consecutive_frames_until_reset():
+    frame = gradient(h=32, w=32)
+    totals = []
+    with dip.Filter("denoise --preset paper --iters 8 --sigma 25") as f:
+        first = f.run(frame, seed=3, progress=lambda s, t, l: totals.append(t))
+        warm = f.run(frame, seed=3, progress=lambda s, t, l: totals.append(t))
+        fresh = f.reset().run(frame, seed=3)
+    assert sorted(set(totals)) == [1, 8]
+    assert not np.array_equal(warm, first)
+    np.testing.assert_array_equal(fresh, first)
+    with dip.Filter("denoise --preset paper --iters 8 --sigma 25", temporal="off") as f:
+        np.testing.assert_array_equal(f.run(frame, seed=3), first)
+        np.testing.assert_array_equal(f.run(frame, seed=3), first)
+
+
 def test_progress_reports_steps_and_true_cancels():
     noisy = gradient(h=24, w=24)
     seen = []

@@ -126,7 +126,9 @@ int dip_filter_new(const char *spec, dip_filter **out);
 ** K, M, G or T, powers of 1024: "800M", "4G") the memory a neural filter may plan for (default:
 ** 80% of the process's limit, the least of physical memory, RLIMIT_AS and the cgroup's
 ** memory.max; above that limit it is DIP_BADPARAM): a larger plan fails the run with DIP_NOMEM
-** before the net is allocated. On failure the filter is unchanged. */
+** before the net is allocated; "temporal" ("on", the default, or "off") whether consecutive runs
+** warm start (see dip_filter_run). On failure the filter is unchanged; on success the next run
+** starts fresh. */
 int dip_filter_set(dip_filter *f, const char *param, const char *value);
 
 /* The number of images dip_filter_run needs: 1, plus one for each extra image the chain's
@@ -144,9 +146,19 @@ int dip_filter_output_size(const dip_filter *f, int width, int height, int *out_
 ** its width/height must be those dip_filter_output_size gives for inputs[0], its channels/type are
 ** the caller's choice (converted as described at dip_image). progress may be NULL. The output
 ** buffer may be the same memory as inputs[0] when sizes and layout agree (the result is computed
-** before anything is written). */
+** before anything is written).
+** Consecutive runs on one handle are a stream (video frames): when an image has the size and
+** channels of the previous run's and is no scene cut (a large change of its 8x8 block means),
+** each stage starts from its state after the previous run (a fitted net: far fewer steps, and
+** less flicker); otherwise, and after dip_filter_reset or dip_filter_set, it starts fresh. The
+** same images in the same order with the same settings give the same outputs, bit for bit.
+** Set "temporal" to "off" to run every image from scratch. */
 int dip_filter_run(dip_filter *f, const dip_image *inputs, int n_inputs, dip_image *output,
                    dip_progress_fn progress, void *user);
+
+/* Forgets the state of previous runs (see dip_filter_run): the next run starts fresh, as a new
+** handle's first would. Call it between unrelated images or at a seek in a video. */
+int dip_filter_reset(dip_filter *f);
 
 /* The message of the last failure on this handle ("not an error" after a success), never NULL.
 ** For a NULL handle it returns a fixed message saying so. */

@@ -23,17 +23,25 @@ enum DIPRunner {
                                   observe: (DIPFitter, ProgressEvent) -> Void) throws -> [Float] {
         let recipe = request.recipe
         let fitter: DIPFitter
+        let warm: Bool
         do {
-            fitter = try DIPFitter(config: recipe.net, height: request.height, width: request.width,
-                                   input: request.input, data: request.data, options: request.options)
+            if let resumed = try WarmFit.resume(request, memory: context.memory) {
+                fitter = resumed
+                warm = true
+            } else {
+                fitter = try DIPFitter(config: recipe.net, height: request.height, width: request.width,
+                                       input: request.input, data: request.data, options: request.options)
+                warm = false
+            }
         } catch let error as EngineError {
             throw map(error, request)
         }
-        let monitor = recipe.stopping.map { $0.monitor(count: recipe.net.outputChannels * request.width * request.height) }
+        // A warm start runs its fixed share of the steps; a fresh fit its recipe's, or until it stops itself.
+        let monitor = warm ? nil : recipe.stopping.map { $0.monitor(count: recipe.net.outputChannels * request.width * request.height) }
         // The last estimate known to be finite: what is returned if a step diverges to NaN.
         var lastFinite: [Float]? = nil
         var diverged = false
-        try FitLoop.run(filter: request.filter, total: recipe.iterations, maxSeconds: request.maxSeconds,
+        try FitLoop.run(filter: request.filter, total: warm ? recipe.warmIterations : recipe.iterations, maxSeconds: request.maxSeconds,
                         context: context, step: { n in
             let loss: Float
             do {
@@ -53,6 +61,7 @@ enum DIPRunner {
                 if estimate.allSatisfy({ $0.isFinite }) { lastFinite = estimate }
             }
         })
+        context.memory?.state = WarmFit(fitter: fitter, request: request)
         if diverged, let lastFinite { return lastFinite }
         // Without averaging, DIP reports the net on the unperturbed input z.
         if recipe.emaDecay == nil {

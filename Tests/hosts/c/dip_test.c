@@ -469,6 +469,50 @@ static void test_extra_inputs(void) {
     }
 }
 
+struct total_log { int total; };
+static int note_total(void *user, int step, int total, float loss) {
+    (void)step; (void)loss;
+    ((struct total_log *)user)->total = total;
+    return 0;
+}
+
+/* Consecutive same-size runs on one handle warm start (an eighth of the steps, a different
+** result from a fresh fit); dip_filter_reset, a size change, a dip_filter_set and "temporal off"
+** start fresh. */
+static void test_warm_start(void) {
+    dip_filter *f = NULL, *g = NULL;
+    const char *spec = "denoise --preset paper --iters 8 --sigma 25";
+    int rc = dip_filter_new(spec, &f);
+    CHECK(rc == DIP_OK && dip_filter_new(spec, &g) == DIP_OK, "new \"%s\" twice", spec);
+    CHECK(dip_filter_set(g, "temporal", "off") == DIP_OK, "set temporal off");
+    CHECK(dip_filter_set(g, "temporal", "sometimes") == DIP_BADPARAM && contains(dip_filter_errmsg(g), "temporal"),
+          "temporal takes on or off: \"%s\"", dip_filter_errmsg(g));
+    CHECK(dip_filter_reset(NULL) == DIP_MISUSE, "dip_filter_reset(NULL) is DIP_MISUSE");
+    dip_image a = make_image(32, 32, 3, DIP_U8, 0), b = make_image(32, 32, 3, DIP_U8, 0), c = make_image(40, 32, 3, DIP_U8, 0);
+    fill_u8(&a, 1); fill_u8(&b, 1); fill_u8(&c, 1);
+    ((uint8_t *)b.pixels)[100] ^= 8;   /* the next frame: nearly the same */
+    dip_image out[6];
+    for (int i = 0; i < 6; i++) out[i] = make_image(i == 4 ? 40 : 32, 32, 3, DIP_U8, 0);
+    struct total_log t[6] = { { 0 } };
+    int ok = dip_filter_run(f, &a, 1, &out[0], note_total, &t[0]) == DIP_OK;
+    ok &= dip_filter_run(f, &b, 1, &out[1], note_total, &t[1]) == DIP_OK;
+    CHECK(ok && t[0].total == 8 && t[1].total == 1, "first run fresh (%d steps), the next same-size one warm (%d)",
+          t[0].total, t[1].total);
+    ok = dip_filter_run(g, &a, 1, &out[2], NULL, NULL) == DIP_OK && dip_filter_run(g, &b, 1, &out[3], NULL, NULL) == DIP_OK;
+    CHECK(ok && memcmp(out[0].pixels, out[2].pixels, 32 * 32 * 3) == 0 && memcmp(out[1].pixels, out[3].pixels, 32 * 32 * 3) != 0,
+          "temporal off: the first frames agree, the second differs from the warm one");
+    ok = dip_filter_run(f, &c, 1, &out[4], note_total, &t[4]) == DIP_OK;
+    CHECK(ok && t[4].total == 8, "a size change starts fresh (%d steps)", t[4].total);
+    ok = dip_filter_reset(f) == DIP_OK && dip_filter_run(f, &b, 1, &out[5], note_total, &t[5]) == DIP_OK;
+    CHECK(ok && t[5].total == 8 && memcmp(out[5].pixels, out[3].pixels, 32 * 32 * 3) == 0,
+          "after dip_filter_reset the run is a fresh fit, equal to temporal off's (%d steps)", t[5].total);
+    ok = dip_filter_set(f, "seed", "0") == DIP_OK && dip_filter_run(f, &b, 1, &out[5], note_total, &t[5]) == DIP_OK;
+    CHECK(ok && t[5].total == 8, "after dip_filter_set the run starts fresh (%d steps)", t[5].total);
+    for (int i = 0; i < 6; i++) free(out[i].pixels);
+    free(a.pixels); free(b.pixels); free(c.pixels);
+    dip_filter_free(f); dip_filter_free(g);
+}
+
 /* argv[1] == "--no-neural" leaves out the neural-filter test (run.sh uses it under valgrind, where
 ** a network's arithmetic is ~50x slower and exercises no more of libdip's own code). */
 int main(int argc, char **argv) {
@@ -483,7 +527,7 @@ int main(int argc, char **argv) {
     test_threads();
     test_extra_inputs();
     test_required_parameter();
-    if (argc < 2 || strcmp(argv[1], "--no-neural") != 0) test_neural_progress();
+    if (argc < 2 || strcmp(argv[1], "--no-neural") != 0) { test_neural_progress(); test_warm_start(); }
     printf("%d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;
 }

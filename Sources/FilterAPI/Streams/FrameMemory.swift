@@ -1,0 +1,108 @@
+/// What one chain stage keeps from one image of a stream to the next, so that a filter can warm
+/// start on a video frame from its fit of the frame before (Deep Video Prior's observation:
+/// consecutive frames are nearly the same image, so last frame's fitted net is an excellent start).
+///
+/// The chain calls `begin(_:)` with the stage's input before the filter runs; it decides whether
+/// this image continues the previous one (same size and channels, no scene cut) and, if not, drops
+/// the filter's state, so a filter only ever sees `state` it left on a frame like this one. The
+/// filter reads `state` (its own type, e.g. a fitted net) and leaves its new state there.
+public final class FrameMemory {
+    /// Why the current image starts fresh, or nil when it continues the previous one.
+    public enum Start: Equatable, Sendable {
+        case first, sizeChanged, sceneCut, reset
+    }
+
+    /// A scene cut: the root-mean-square difference of the two inputs' thumbnails (8×8 box means,
+    /// samples in [0, 1]) above this. Noise barely moves box means (σ = 50 on 0–255 becomes about
+    /// 0.025 per mean), slow motion moves them a little; a new shot moves them by a tenth or more.
+    public static let sceneCutRMS: Float = 0.1
+    static let thumbnailBox = 8
+
+    /// The filter's state from the previous image (its own type); nil on a fresh start.
+    public var state: AnyObject?
+    /// Why the current image started fresh (set by `begin`); nil when it continues the last one.
+    public private(set) var start: Start? = .first
+    /// Consecutive images continued so far (0 on a fresh start).
+    public private(set) var warmImages = 0
+    private var previous: Signature?
+
+    public init() {}
+
+    /// True when the current image continues the previous one and `state` may be used.
+    public var isWarm: Bool { start == nil }
+
+    /// Compares `image` with the previous input; on a size change or a scene cut drops `state`.
+    public func begin(_ image: Image) {
+        let signature = Signature(image)
+        let next: Start?
+        if let previous {
+            if previous.width != signature.width || previous.height != signature.height
+                || previous.channels != signature.channels {
+                next = .sizeChanged
+            } else if previous.rmsDifference(signature) > Self.sceneCutRMS {
+                next = .sceneCut
+            } else {
+                next = state == nil ? .reset : nil
+            }
+        } else {
+            next = .first
+        }
+        if next != nil { state = nil; warmImages = 0 } else { warmImages += 1 }
+        start = next
+        previous = signature
+    }
+
+    /// Forgets everything: the next image starts fresh.
+    public func reset() {
+        state = nil
+        previous = nil
+        warmImages = 0
+        start = .first
+    }
+
+    /// An image's size and its thumbnail of box means.
+    struct Signature {
+        let width: Int, height: Int, channels: Int
+        let thumbnail: [Float]
+
+        init(_ image: Image) {
+            width = image.width; height = image.height; channels = image.channels
+            let box = FrameMemory.thumbnailBox
+            let tw = max(1, (image.width + box - 1) / box), th = max(1, (image.height + box - 1) / box)
+            var sums = [Float](repeating: 0, count: tw * th * image.channels)
+            var counts = [Float](repeating: 0, count: tw * th)
+            if image.pixels.count == image.width * image.height * image.channels {
+                for y in 0..<image.height {
+                    let row = (y / box) * tw
+                    for x in 0..<image.width {
+                        let t = row + x / box
+                        counts[t] += 1
+                        let p = (y * image.width + x) * image.channels
+                        for c in 0..<image.channels { sums[t * image.channels + c] += image.pixels[p + c] }
+                    }
+                }
+            }
+            for t in 0..<counts.count where counts[t] > 0 {
+                for c in 0..<image.channels { sums[t * image.channels + c] /= counts[t] }
+            }
+            thumbnail = sums
+        }
+
+        func rmsDifference(_ other: Signature) -> Float {
+            guard thumbnail.count == other.thumbnail.count, !thumbnail.isEmpty else { return .infinity }
+            var sum: Float = 0
+            for i in 0..<thumbnail.count { let d = thumbnail[i] - other.thumbnail[i]; sum += d * d }
+            return (sum / Float(thumbnail.count)).squareRoot()
+        }
+    }
+}
+
+/// The `FrameMemory` of every stage of a chain, kept across the images of one stream.
+public final class ChainMemory {
+    public private(set) var stages: [FrameMemory]
+
+    public init(stages count: Int) { stages = (0..<count).map { _ in FrameMemory() } }
+
+    /// Forgets every stage's state: the next image starts fresh.
+    public func reset() { stages.forEach { $0.reset() } }
+}

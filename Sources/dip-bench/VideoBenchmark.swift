@@ -1,0 +1,151 @@
+import ArgumentParser
+import FilterAPI
+import Filters
+import Foundation
+
+/// `dip-bench video`: a clip of real image content with real motion, run the way a media pipeline
+/// runs dip (ffmpeg → dip-pipe → ffmpeg), once with warm starts (`--temporal on`) and once with
+/// independent fits (`--temporal off`). Prints per-frame seconds (dip-pipe's own `done` events),
+/// mean PSNR against the clean frames and flicker, and checks that every frame came out.
+///
+/// The clip: a `--window`-pixel square panning diagonally by one pixel a frame across `--photo`,
+/// each crop resized to `--size` with the antialiased lanczos3 resampler, so the content moves
+/// by a sub-pixel step (256 from 384: 2/3 px a frame) with no interpolation blur varying between
+/// frames; then independent Gaussian noise of `--sigma` per frame (seeded by the frame number).
+/// Flicker: the mean absolute difference of consecutive outputs minus that of the clean frames
+/// (0–255 scale): what the filter adds to the motion's own change.
+struct VideoBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "video", abstract: "Warm starts on a noisy panning clip: ffmpeg → dip-pipe → ffmpeg, temporal on and off.")
+
+    @Option(help: "The photo the clip pans across.")
+    var photo = "../shared/data/inpaint/library.png"
+    @Option(help: "Frames in the clip.")
+    var frames = 30
+    @Option(help: "Side of the window cut from the photo (pixels).")
+    var window = 384
+    @Option(help: "Side of the clip's frames (pixels).")
+    var size = 256
+    @Option(help: "Noise per frame, 0–255 scale.")
+    var sigma = 25.0
+    @Option(help: "The chain each frame runs through (dip-pipe syntax).")
+    var chain = "denoise"
+    @Option(help: "Modes to run: on, off or both.")
+    var temporal = "both"
+    @Option(help: "The dip-pipe to run (default: the one beside dip-bench).")
+    var dipPipe: String?
+    @Option(help: "Working folder for the frames (kept).")
+    var work = ".build/video-bench"
+    @Option(help: "Seed of the fits.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        let clean = try makeClip()
+        try FileManager.default.createDirectory(atPath: "\(work)/noisy", withIntermediateDirectories: true)
+        for (k, frame) in clean.enumerated() {
+            var context = FilterContext(seed: UInt64(k + 1))
+            context.maxPixels = FilterContext.defaultMaxPixels
+            let noisy = try QualityHarness.runChain("add-noise --sigma \(sigma)", frame, name: "frame \(k + 1)", context: context)
+            try QualityHarness.write(noisy, "\(work)/noisy", Self.frameName(k))
+        }
+        let noisy = try (0..<frames).map { try ImageCodec.read(path: "\(work)/noisy/\(Self.frameName($0))") }
+        print("clip: \(frames) frames \(size)x\(size) from \(photo), sigma \(sigma); chain: \(chain)")
+        print("noisy input: mean PSNR \(Quality.format(psnr: try meanPSNR(noisy, clean))) dB")
+        let modes = temporal == "both" ? ["off", "on"] : [temporal]
+        var results: [String: Summary] = [:]
+        for mode in modes {
+            let s = try runPipeline(mode: mode, clean: clean)
+            results[mode] = s
+            print(String(format: "temporal %@: frame 1 %.2f s, frames 2-%d mean %.3f s (%.1fx faster), mean PSNR %@ dB, flicker %+.2f, frames out %d/%d",
+                         mode, s.seconds[0], frames, s.laterMean, s.seconds[0] / max(s.laterMean, 1e-9),
+                         Quality.format(psnr: s.psnr), s.flicker, s.framesOut, frames))
+            print("  per-frame s: " + s.seconds.map { String(format: "%.2f", $0) }.joined(separator: " "))
+            print("  per-frame dB: " + s.psnrs.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        }
+        if let on = results["on"], let off = results["off"] {
+            print(String(format: "warm / independent: time of frames 2-%d %.2fx frame 1's (independent %.2fx), PSNR %+.2f dB, flicker %+.2f",
+                         frames, on.laterMean / on.seconds[0], off.laterMean / off.seconds[0], on.psnr - off.psnr, on.flicker - off.flicker))
+        }
+    }
+
+    struct Summary {
+        var seconds: [Double], psnrs: [Double], psnr: Double, flicker: Double, framesOut: Int
+        var laterMean: Double { seconds.count > 1 ? seconds.dropFirst().reduce(0, +) / Double(seconds.count - 1) : 0 }
+    }
+
+    static func frameName(_ k: Int) -> String { String(format: "%03d.png", k + 1) }
+
+    /// The clean frames: window k at (k, k), resized to `size`.
+    func makeClip() throws -> [Image] {
+        let source = try ImageCodec.read(path: photo)
+        guard source.width >= window + frames, source.height >= window + frames else {
+            throw ValidationError("\(photo) is \(source.width)x\(source.height): too small for a \(window)-pixel window panning \(frames) pixels")
+        }
+        var rgb = source
+        if source.hasAlpha { throw ValidationError("\(photo): use a photo without alpha") }
+        rgb.format = .unsigned(bits: 8)
+        return try (0..<frames).map { k in
+            var crop = Image(width: window, height: window, channels: rgb.channels, format: rgb.format)
+            for y in 0..<window {
+                let src = ((y + k) * rgb.width + k) * rgb.channels, dst = y * window * rgb.channels
+                for i in 0..<(window * rgb.channels) { crop.pixels[dst + i] = rgb.pixels[src + i] }
+            }
+            return try QualityHarness.runChain("resize --width \(size) --height \(size)", crop, name: "frame \(k + 1)",
+                                               context: FilterContext())
+        }
+    }
+
+    /// ffmpeg reads the noisy frames and pipes them to dip-pipe, whose output ffmpeg writes as frames.
+    func runPipeline(mode: String, clean: [Image]) throws -> Summary {
+        let out = "\(work)/out-\(mode)"
+        try? FileManager.default.removeItem(atPath: out)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let pipe = dipPipe ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("dip-pipe").path
+        let progress = "\(work)/progress-\(mode).jsonl"
+        let command = "ffmpeg -v error -nostdin -framerate 25 -i '\(work)/noisy/%03d.png' -f image2pipe -c:v png - "
+            + "| '\(pipe)' --progress json --seed \(seed) --temporal \(mode) \(chain) 2> '\(progress)' "
+            + "| ffmpeg -v error -nostdin -f image2pipe -c:v png -i - -y '\(out)/%03d.png'"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-o", "pipefail", "-c", command]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("the pipeline failed (exit \(process.terminationStatus)); see \(progress)")
+        }
+        let seconds = try String(contentsOfFile: progress, encoding: .utf8).split(separator: "\n")
+            .filter { $0.contains("\"event\":\"done\"") }
+            .compactMap { line -> Double? in
+                guard let r = line.range(of: "\"elapsed\":") else { return nil }
+                return Double(line[r.upperBound...].prefix { "0123456789.eE-+".contains($0) })
+            }
+        let results = try (0..<frames).compactMap { k -> Image? in
+            let path = "\(out)/\(Self.frameName(k))"
+            return FileManager.default.fileExists(atPath: path) ? try ImageCodec.read(path: path) : nil
+        }
+        guard results.count == frames, seconds.count == frames else {
+            throw ValidationError("temporal \(mode): \(results.count) frames written and \(seconds.count) timed, of \(frames)")
+        }
+        let psnrs = try zip(results, clean).map { try Quality.psnr($0, $1) }
+        return Summary(seconds: seconds, psnrs: psnrs, psnr: psnrs.reduce(0, +) / Double(frames),
+                       flicker: meanAbsoluteStep(results) - meanAbsoluteStep(clean), framesOut: results.count)
+    }
+
+    /// The mean of the frames' PSNRs.
+    func meanPSNR(_ a: [Image], _ b: [Image]) throws -> Double {
+        try zip(a, b).map { try Quality.psnr($0, $1) }.reduce(0, +) / Double(a.count)
+    }
+
+    /// Mean absolute difference of consecutive frames, 0–255 scale.
+    func meanAbsoluteStep(_ clip: [Image]) -> Double {
+        guard clip.count > 1 else { return 0 }
+        var sum = 0.0, count = 0
+        for k in 1..<clip.count {
+            let a = clip[k - 1].pixels, b = clip[k].pixels
+            for i in 0..<min(a.count, b.count) { sum += Double(abs(a[i] - b[i])) }
+            count += min(a.count, b.count)
+        }
+        return sum / Double(max(count, 1)) * 255
+    }
+}
