@@ -38,9 +38,12 @@ struct VideoBenchmark: ParsableCommand {
     var work = ".build/video-bench"
     @Option(help: "Seed of the fits.")
     var seed: UInt64 = 1
+    @Flag(help: "Score an earlier run's outputs in --work (its first --frames frames) without running the pipeline.")
+    var scoreOnly = false
 
     func run() throws {
         let clean = try makeClip()
+        try? FileManager.default.removeItem(atPath: "\(work)/noisy")   // ffmpeg reads every frame there
         try FileManager.default.createDirectory(atPath: "\(work)/noisy", withIntermediateDirectories: true)
         for (k, frame) in clean.enumerated() {
             var context = FilterContext(seed: UInt64(k + 1))
@@ -54,7 +57,7 @@ struct VideoBenchmark: ParsableCommand {
         let modes = temporal == "both" ? ["off", "on"] : [temporal]
         var results: [String: Summary] = [:]
         for mode in modes {
-            let s = try runPipeline(mode: mode, clean: clean)
+            let s = try score(mode: mode, clean: clean)
             results[mode] = s
             print(String(format: "temporal %@: frame 1 %.2f s, frames 2-%d mean %.3f s (%.1fx faster), mean PSNR %@ dB, flicker %+.2f, frames out %d/%d",
                          mode, s.seconds[0], frames, s.laterMean, s.seconds[0] / max(s.laterMean, 1e-9),
@@ -95,27 +98,13 @@ struct VideoBenchmark: ParsableCommand {
         }
     }
 
-    /// ffmpeg reads the noisy frames and pipes them to dip-pipe, whose output ffmpeg writes as frames.
-    func runPipeline(mode: String, clean: [Image]) throws -> Summary {
+    /// Runs (unless `--score-only`) and scores one mode: per-frame seconds, PSNR, flicker.
+    func score(mode: String, clean: [Image]) throws -> Summary {
         let out = "\(work)/out-\(mode)"
-        try? FileManager.default.removeItem(atPath: out)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let pipe = dipPipe ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("dip-pipe").path
         let progress = "\(work)/progress-\(mode).jsonl"
-        let command = "ffmpeg -v error -nostdin -framerate 25 -i '\(work)/noisy/%03d.png' -f image2pipe -c:v png - "
-            + "| '\(pipe)' --progress json --seed \(seed) --temporal \(mode) \(chain) 2> '\(progress)' "
-            + "| ffmpeg -v error -nostdin -f image2pipe -c:v png -i - -y '\(out)/%03d.png'"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-o", "pipefail", "-c", command]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("the pipeline failed (exit \(process.terminationStatus)); see \(progress)")
-        }
+        if !scoreOnly { try runPipeline(mode: mode, out: out, progress: progress) }
         let seconds = try String(contentsOfFile: progress, encoding: .utf8).split(separator: "\n")
-            .filter { $0.contains("\"event\":\"done\"") }
+            .filter { $0.contains("\"event\":\"done\"") }.prefix(frames)
             .compactMap { line -> Double? in
                 guard let r = line.range(of: "\"elapsed\":") else { return nil }
                 return Double(line[r.upperBound...].prefix { "0123456789.eE-+".contains($0) })
@@ -130,6 +119,25 @@ struct VideoBenchmark: ParsableCommand {
         let psnrs = try zip(results, clean).map { try Quality.psnr($0, $1) }
         return Summary(seconds: seconds, psnrs: psnrs, psnr: psnrs.reduce(0, +) / Double(frames),
                        flicker: meanAbsoluteStep(results) - meanAbsoluteStep(clean), framesOut: results.count)
+    }
+
+    /// ffmpeg reads the noisy frames and pipes them to dip-pipe, whose output ffmpeg writes as frames.
+    func runPipeline(mode: String, out: String, progress: String) throws {
+        try? FileManager.default.removeItem(atPath: out)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let pipe = dipPipe ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("dip-pipe").path
+        let command = "ffmpeg -v error -nostdin -framerate 25 -i '\(work)/noisy/%03d.png' -f image2pipe -c:v png - "
+            + "| '\(pipe)' --progress json --seed \(seed) --temporal \(mode) \(chain) 2> '\(progress)' "
+            + "| ffmpeg -v error -nostdin -f image2pipe -c:v png -i - -y '\(out)/%03d.png'"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-o", "pipefail", "-c", command]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("the pipeline failed (exit \(process.terminationStatus)); see \(progress)")
+        }
     }
 
     /// The mean of the frames' PSNRs.
