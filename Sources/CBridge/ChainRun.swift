@@ -55,10 +55,7 @@ public struct ChainRun {
         for (i, stage) in chain.filters.enumerated() {
             var reported = false
             var context = FilterContext(seed: seed, maxPixels: maxPixels, maxMemory: maxMemory)
-            if let frames, i < frames.stages.count {
-                context.memory = frames.stages[i]
-                frames.stages[i].begin(current)
-            }
+            if let frames { context = frames.enter(stage: i, image: current, context: context) }
             if let progress {
                 context.progress = { event in
                     reported = true

@@ -122,12 +122,8 @@ public struct Chain {
                     context: FilterContext, memory: ChainMemory? = nil) throws -> Image {
         var current = image
         var currentName = name
-        var context = context
         for (i, f) in filters.enumerated() {
-            if let memory, i < memory.stages.count {
-                context.memory = memory.stages[i]
-                memory.stages[i].begin(current)
-            }
+            let context = memory?.enter(stage: i, image: current, context: context) ?? context
             var inputs = FilterInputs(image: current, imageName: currentName)
             if i < extras.count {
                 for (param, entry) in extras[i] {

@@ -58,6 +58,18 @@ final class FrameMemoryTests: XCTestCase {
         XCTAssertEqual(memory.start, .reset, "no state left by the filter: nothing to continue from")
     }
 
+    func testOtherStagesKeptStateComesOffTheMemoryBudget() {
+        let memory = ChainMemory(stages: 3)
+        memory.stages[0].keep(Token(), bytes: 300)
+        memory.stages[2].keep(Token(), bytes: 200)
+        let context = FilterContext(maxMemory: 1000)
+        XCTAssertEqual(memory.enter(stage: 1, image: Self.frame(), context: context).maxMemory, 500)
+        XCTAssertEqual(memory.enter(stage: 0, image: Self.frame(), context: context).maxMemory, 800,
+                       "a stage's own state is not counted against it (it reuses it or drops it)")
+        memory.stages[2].state = nil
+        XCTAssertEqual(memory.enter(stage: 1, image: Self.frame(), context: context).maxMemory, 1000)
+    }
+
     /// A filter that notes what memory each of its runs saw.
     final class Recorder: Filter {
         static let name = "recorder"

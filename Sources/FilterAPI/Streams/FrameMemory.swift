@@ -19,7 +19,9 @@ public final class FrameMemory {
     static let thumbnailBox = 8
 
     /// The filter's state from the previous image (its own type); nil on a fresh start.
-    public var state: AnyObject?
+    public var state: AnyObject? { didSet { if state == nil { stateBytes = 0 } } }
+    /// Bytes `state` holds (a fitted net's buffers): the later stages' memory budget leaves them out.
+    public private(set) var stateBytes = 0
     /// Why the current image started fresh (set by `begin`); nil when it continues the last one.
     public private(set) var start: Start? = .first
     /// Consecutive images continued so far (0 on a fresh start).
@@ -50,6 +52,12 @@ public final class FrameMemory {
         if next != nil { state = nil; warmImages = 0 } else { warmImages += 1 }
         start = next
         previous = signature
+    }
+
+    /// Keeps `state`, which holds `bytes` of memory, for the next image.
+    public func keep(_ state: AnyObject, bytes: Int) {
+        self.state = state
+        stateBytes = max(0, bytes)
     }
 
     /// Forgets everything: the next image starts fresh.
@@ -105,4 +113,16 @@ public final class ChainMemory {
 
     /// Forgets every stage's state: the next image starts fresh.
     public func reset() { stages.forEach { $0.reset() } }
+
+    /// Prepares stage `index` for `image` and returns the context it runs with: its memory, and
+    /// `context`'s memory budget less what the other stages hold (their fitted nets stay allocated).
+    public func enter(stage index: Int, image: Image, context: FilterContext) -> FilterContext {
+        var context = context
+        guard index < stages.count else { return context }
+        stages[index].begin(image)
+        let held = stages.indices.reduce(0) { $1 == index ? $0 : $0 &+ stages[$1].stateBytes }
+        context.maxMemory = max(0, context.maxMemory - held)
+        context.memory = stages[index]
+        return context
+    }
 }

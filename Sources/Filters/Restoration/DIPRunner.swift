@@ -61,7 +61,7 @@ enum DIPRunner {
                 if estimate.allSatisfy({ $0.isFinite }) { lastFinite = estimate }
             }
         })
-        context.memory?.state = WarmFit(fitter: fitter, request: request)
+        context.memory?.keep(WarmFit(fitter: fitter, request: request), bytes: fitter.plannedBytes)
         if diverged, let lastFinite { return lastFinite }
         // Without averaging, DIP reports the net on the unperturbed input z.
         if recipe.emaDecay == nil {
