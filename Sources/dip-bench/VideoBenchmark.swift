@@ -13,7 +13,9 @@ import Foundation
 /// by a sub-pixel step (256 from 384: 2/3 px a frame) with no interpolation blur varying between
 /// frames; then independent Gaussian noise of `--sigma` per frame (seeded by the frame number).
 /// Flicker: the mean absolute difference of consecutive outputs minus that of the clean frames
-/// (0–255 scale): what the filter adds to the motion's own change.
+/// (0–255 scale): what the filter adds to the motion's own change (a blurring filter scores below
+/// zero, as its output moves less than the detail it lost). Error flicker: the mean absolute change
+/// of the error (output − clean) between consecutive frames — how much the mistakes themselves jump.
 struct VideoBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "video", abstract: "Warm starts on a noisy panning clip: ffmpeg → dip-pipe → ffmpeg, temporal on and off.")
@@ -59,20 +61,21 @@ struct VideoBenchmark: ParsableCommand {
         for mode in modes {
             let s = try score(mode: mode, clean: clean)
             results[mode] = s
-            print(String(format: "temporal %@: frame 1 %.2f s, frames 2-%d mean %.3f s (%.1fx faster), mean PSNR %@ dB, flicker %+.2f, frames out %d/%d",
+            print(String(format: "temporal %@: frame 1 %.2f s, frames 2-%d mean %.3f s (%.1fx faster), mean PSNR %@ dB, flicker %+.2f, error flicker %.2f, frames out %d/%d",
                          mode, s.seconds[0], frames, s.laterMean, s.seconds[0] / max(s.laterMean, 1e-9),
-                         Quality.format(psnr: s.psnr), s.flicker, s.framesOut, frames))
+                         Quality.format(psnr: s.psnr), s.flicker, s.errorFlicker, s.framesOut, frames))
             print("  per-frame s: " + s.seconds.map { String(format: "%.2f", $0) }.joined(separator: " "))
             print("  per-frame dB: " + s.psnrs.map { String(format: "%.2f", $0) }.joined(separator: " "))
         }
         if let on = results["on"], let off = results["off"] {
-            print(String(format: "warm / independent: time of frames 2-%d %.2fx frame 1's (independent %.2fx), PSNR %+.2f dB, flicker %+.2f",
-                         frames, on.laterMean / on.seconds[0], off.laterMean / off.seconds[0], on.psnr - off.psnr, on.flicker - off.flicker))
+            print(String(format: "warm / independent: time of frames 2-%d %.2fx frame 1's (independent %.2fx), PSNR %+.2f dB, flicker %+.2f, error flicker %+.2f",
+                         frames, on.laterMean / on.seconds[0], off.laterMean / off.seconds[0], on.psnr - off.psnr,
+                         on.flicker - off.flicker, on.errorFlicker - off.errorFlicker))
         }
     }
 
     struct Summary {
-        var seconds: [Double], psnrs: [Double], psnr: Double, flicker: Double, framesOut: Int
+        var seconds: [Double], psnrs: [Double], psnr: Double, flicker: Double, errorFlicker: Double, framesOut: Int
         var laterMean: Double { seconds.count > 1 ? seconds.dropFirst().reduce(0, +) / Double(seconds.count - 1) : 0 }
     }
 
@@ -118,7 +121,8 @@ struct VideoBenchmark: ParsableCommand {
         }
         let psnrs = try zip(results, clean).map { try Quality.psnr($0, $1) }
         return Summary(seconds: seconds, psnrs: psnrs, psnr: psnrs.reduce(0, +) / Double(frames),
-                       flicker: meanAbsoluteStep(results) - meanAbsoluteStep(clean), framesOut: results.count)
+                       flicker: meanAbsoluteStep(results) - meanAbsoluteStep(clean),
+                       errorFlicker: meanAbsoluteErrorStep(results, clean), framesOut: results.count)
     }
 
     /// ffmpeg reads the noisy frames and pipes them to dip-pipe, whose output ffmpeg writes as frames.
@@ -143,6 +147,19 @@ struct VideoBenchmark: ParsableCommand {
     /// The mean of the frames' PSNRs.
     func meanPSNR(_ a: [Image], _ b: [Image]) throws -> Double {
         try zip(a, b).map { try Quality.psnr($0, $1) }.reduce(0, +) / Double(a.count)
+    }
+
+    /// Mean absolute change of the error (output − clean) between consecutive frames, 0–255 scale.
+    func meanAbsoluteErrorStep(_ clip: [Image], _ clean: [Image]) -> Double {
+        guard clip.count > 1 else { return 0 }
+        var sum = 0.0, count = 0
+        for k in 1..<clip.count {
+            let a = clip[k - 1].pixels, b = clip[k].pixels, ca = clean[k - 1].pixels, cb = clean[k].pixels
+            let n = min(a.count, b.count, ca.count, cb.count)
+            for i in 0..<n { sum += Double(abs((b[i] - cb[i]) - (a[i] - ca[i]))) }
+            count += n
+        }
+        return sum / Double(max(count, 1)) * 255
     }
 
     /// Mean absolute difference of consecutive frames, 0–255 scale.
