@@ -3,8 +3,10 @@ import FilterAPI
 
 /// What a DIP filter keeps between the images of a stream (`FilterContext.memory`): the fitter
 /// of the previous image and what it was built for. The next image of the same size and recipe
-/// continues from its weights, optimiser state and output average (Deep Video Prior; online
-/// fine-tuning from the previous frame) for `DIPRecipe.warmIterations` steps instead of a whole fit.
+/// continues from its weights and optimiser state (Deep Video Prior; online fine-tuning from the
+/// previous frame) for `DIPRecipe.warmIterations` steps instead of a whole fit. The output average
+/// restarts (`DIPFitter.retarget`): carried over, it lost 0.47 dB over a 10-frame pan and did not
+/// lower the flicker (README, "Video and other streams").
 final class WarmFit {
     let fitter: DIPFitter
     let recipe: DIPRecipe
@@ -31,7 +33,7 @@ final class WarmFit {
 
 extension DIPRecipe {
     /// A warm-started image's steps: an eighth of the recipe's (its cap where it stops by itself).
-    /// Measured with `dip-bench video` (README, "Video"): from the previous frame's weights, an
-    /// eighth of the steps reached the PSNR of a whole fit.
+    /// Measured with `dip-bench video` (README, "Video and other streams"): from the previous
+    /// frame's weights, an eighth of the steps reached the PSNR of a whole fit.
     var warmIterations: Int { max(1, iterations / 8) }
 }
