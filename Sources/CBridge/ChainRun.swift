@@ -59,7 +59,8 @@ public struct ChainRun {
             if let progress {
                 context.progress = { event in
                     reported = true
-                    return progress(user, Int32(clamping: event.step), Int32(clamping: event.total),
+                    let (step, total) = event.overall
+                    return progress(user, Int32(clamping: step), Int32(clamping: total),
                                     Float(event.loss)) == 0
                 }
             }

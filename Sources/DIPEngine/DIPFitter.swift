@@ -43,6 +43,18 @@ public final class DIPFitter {
     /// Bytes planned for activations, gradients, workspaces and optimizer state.
     public var plannedBytes: Int { net.plannedBytes + 2 * net.parameterCount * 4 }
 
+    /// Bytes a fit of `config` at `width`×`height` holds, planned without allocating: the net's
+    /// plan (`SkipNet.plannedBytes`) plus the image-sized buffers around it — z, the output
+    /// average, the data term's targets and mask, and the estimates a run keeps (a residual base,
+    /// the last finite estimate, the result). Tiling sizes its tiles with it.
+    public static func plannedBytes(config: SkipNetConfig, height: Int, width: Int) throws -> Int {
+        let net = try SkipNet.plannedBytes(config: config, height: height, width: width)
+        let plane = height * width
+        let extra = (config.inputDepth + 6 * config.outputChannels + 2) * plane * MemoryLayout<Float>.size
+        let (sum, overflow) = net.addingReportingOverflow(extra)
+        return overflow ? .max : sum
+    }
+
     /// - Parameters:
     ///   - config: the net; `config.inputDepth` must equal `input.depth`.
     ///   - height, width: the image size, multiples of `config.sizeMultiple`.

@@ -52,52 +52,16 @@ final class SkipNet {
     /// any buffer is allocated.
     init(config: SkipNetConfig, batch: Int = 1, height: Int, width: Int, seed: UInt64,
          activationSlope: Float = 0.2, memoryBudget: Int = .max) throws {
-        try config.validate()
-        let m = config.sizeMultiple
-        guard batch >= 1, height >= m, width >= m, height % m == 0, width % m == 0 else {
-            throw EngineError.badInput("image \(width)×\(height) must be positive multiples of \(m) (2^levels), batch \(batch) ≥ 1")
-        }
-        if min(height, width) < config.minimumSide {
-            throw EngineError.badInput("image \(width)×\(height) is too small for \(config.levels) levels with reflection padding: both sides must be at least \(config.minimumSide)")
-        }
-        guard batch * height * width <= 1 << 26 else {
-            throw EngineError.tooLarge("\(batch)×\(width)×\(height) pixels is beyond the engine's 64 Mpixel limit")
-        }
-        self.config = config; self.batch = batch; self.height = height; self.width = width
-
-        // Pass 1: describe the graph with parameter offsets and node shapes (no storage yet).
-        var builder = Builder(config: config, batch: batch, slope: activationSlope)
-        let zShape = builder.addNode(c: config.inputDepth, h: height, w: width, needsGrad: false)
-        inputNode = zShape
-        let top = try builder.level(0, input: zShape)
-        let head = try builder.conv(top, cout: config.outputChannels, k: 1, stride: 1, beforeBatchNorm: false)
-        let out = builder.addNode(c: config.outputChannels, h: height, w: width, needsGrad: true)
-        builder.ops.append(.sigmoid(input: head, output: out))
-        outputNode = out
-
-        // Refuse plans above the budget (a host like GIMP should get an error, not be killed by
-        // the OOM killer or abort in an allocation): activations + gradients + workspace +
-        // parameters ×5 (values, gradients, Adam's two moments, the guard's copy).
-        var plannedFloats = 5 * builder.parameterCount
-        let aliases = SkipNet.gradientAliases(builder)
-        for (i, spec) in builder.nodes.enumerated() where spec.sliceOf == nil {
-            plannedFloats += batch * spec.c * spec.h * spec.w * (spec.needsGrad && aliases[i] == nil ? 2 : 1)
-        }
-        var workspace = 1
-        for op in builder.ops {
-            switch op {
-            case .conv(let c, _, _): workspace = max(workspace, c.columnFloats)
-            case .upsample(_, let i, _):
-                workspace = max(workspace, Upsample2x.scratchFloats(n: batch, c: builder.nodes[i].c, w: builder.nodes[i].w))
-            default: break
-            }
-        }
-        plannedFloats += workspace
+        let (builder, plannedFloats, workspace) = try SkipNet.plan(config: config, batch: batch, height: height, width: width,
+                                                                   slope: activationSlope)
         let (plannedBytes, overflow) = plannedFloats.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
         if overflow || plannedBytes > memoryBudget {
             throw EngineError.overBudget(what: "a \(width)×\(height) fit", bytes: overflow ? .max : plannedBytes,
                                          budget: memoryBudget)
         }
+        self.config = config; self.batch = batch; self.height = height; self.width = width
+        inputNode = builder.inputNode
+        outputNode = builder.outputNode
 
         parameterCount = builder.parameterCount
         parameters = FloatBuffer(count: builder.parameterCount)
@@ -147,6 +111,57 @@ final class SkipNet {
             default: break
             }
         }
+    }
+
+    /// Pass 1 of `init` without storage: checks the size, describes the graph (parameter offsets,
+    /// node shapes) and counts the floats the plan will allocate — activations + gradients +
+    /// the largest workspace + parameters ×5 (values, gradients, Adam's two moments, the guard's
+    /// copy). Planners (tiling) call it to size a fit before anything is allocated.
+    fileprivate static func plan(config: SkipNetConfig, batch: Int = 1, height: Int, width: Int,
+                                 slope: Float = 0.2) throws -> (builder: Builder, floats: Int, workspace: Int) {
+        try config.validate()
+        let m = config.sizeMultiple
+        guard batch >= 1, height >= m, width >= m, height % m == 0, width % m == 0 else {
+            throw EngineError.badInput("image \(width)×\(height) must be positive multiples of \(m) (2^levels), batch \(batch) ≥ 1")
+        }
+        if min(height, width) < config.minimumSide {
+            throw EngineError.badInput("image \(width)×\(height) is too small for \(config.levels) levels with reflection padding: both sides must be at least \(config.minimumSide)")
+        }
+        guard batch * height * width <= 1 << 26 else {
+            throw EngineError.tooLarge("\(batch)×\(width)×\(height) pixels is beyond the engine's 64 Mpixel limit")
+        }
+        var builder = Builder(config: config, batch: batch, slope: slope)
+        let zShape = builder.addNode(c: config.inputDepth, h: height, w: width, needsGrad: false)
+        builder.inputNode = zShape
+        let top = try builder.level(0, input: zShape)
+        let head = try builder.conv(top, cout: config.outputChannels, k: 1, stride: 1, beforeBatchNorm: false)
+        let out = builder.addNode(c: config.outputChannels, h: height, w: width, needsGrad: true)
+        builder.ops.append(.sigmoid(input: head, output: out))
+        builder.outputNode = out
+
+        var floats = 5 * builder.parameterCount
+        let aliases = SkipNet.gradientAliases(builder)
+        for (i, spec) in builder.nodes.enumerated() where spec.sliceOf == nil {
+            floats += batch * spec.c * spec.h * spec.w * (spec.needsGrad && aliases[i] == nil ? 2 : 1)
+        }
+        var workspace = 1
+        for op in builder.ops {
+            switch op {
+            case .conv(let c, _, _): workspace = max(workspace, c.columnFloats)
+            case .upsample(_, let i, _):
+                workspace = max(workspace, Upsample2x.scratchFloats(n: batch, c: builder.nodes[i].c, w: builder.nodes[i].w))
+            default: break
+            }
+        }
+        return (builder, floats + workspace, workspace)
+    }
+
+    /// Bytes `init` would allocate for a `width`×`height` net of `config` (the count `plan` makes),
+    /// without allocating; throws what `init` would for an unusable size.
+    static func plannedBytes(config: SkipNetConfig, batch: Int = 1, height: Int, width: Int) throws -> Int {
+        let floats = try plan(config: config, batch: batch, height: height, width: width).floats
+        let (bytes, overflow) = floats.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
+        return overflow ? .max : bytes
     }
 
     /// Sets the head conv (the last parameters) to zero, so the net's first output is exactly
@@ -294,6 +309,8 @@ private struct Builder {
     var ops: [SkipNet.Op] = []
     var parameterCount = 0
     var statsCount = 0
+    /// The input node (z) and the output node (after the sigmoid), set by `SkipNet.plan`.
+    var inputNode = 0, outputNode = 0
 
     let slope: Float
 

@@ -68,6 +68,9 @@ public struct ProgressEvent: Sendable {
     public var psnr: Double?
     /// Set on the last event when the filter stopped by itself: why, in words.
     public var stopReason: String?
+    /// For a fit done in tiles (the image's fit above the memory budget): which tile (1-based) of
+    /// how many; `step` and `total` count within the tile. 1 of 1 otherwise.
+    public var tile = 1, tiles = 1
 
     public init(filter: String, step: Int, total: Int, loss: Double, elapsed: Double, psnr: Double? = nil) {
         self.filter = filter
@@ -78,8 +81,24 @@ public struct ProgressEvent: Sendable {
         self.psnr = psnr
     }
 
-    /// Estimated seconds left, from the mean step time so far.
-    public var eta: Double { step > 0 ? elapsed / Double(step) * Double(max(0, total - step)) : 0 }
+    /// Step and total over all tiles (as if each took `total` steps), for hosts whose progress is
+    /// one step count: it only grows, and ends at step = total.
+    public var overall: (step: Int, total: Int) {
+        guard tiles > 1 else { return (step, total) }
+        let (done, o1) = (tile - 1).multipliedReportingOverflow(by: total)
+        let (all, o2) = tiles.multipliedReportingOverflow(by: total)
+        return o1 || o2 ? (step, total) : (done + step, isLast ? done + step : all)
+    }
+
+    /// The filter's last event: the last step of its last tile.
+    public var isLast: Bool { step >= total && tile >= tiles }
+
+    /// Estimated seconds left, from the mean time so far per share of the work (tiles alike).
+    public var eta: Double {
+        guard step > 0, total > 0, tiles > 0 else { return 0 }
+        let done = (Double(tile - 1) + Double(min(step, total)) / Double(total)) / Double(tiles)
+        return done > 0 ? elapsed / done * (1 - done) : 0
+    }
 }
 
 /// What a running filter may consult: the seed, the limits, and where to report progress.

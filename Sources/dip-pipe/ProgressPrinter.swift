@@ -61,7 +61,7 @@ final class ProgressPrinter {
     }
 
     private func report(_ e: ProgressEvent) {
-        let last = e.step >= e.total
+        let last = e.isLast
         switch mode {
         case .none:
             return
@@ -72,6 +72,7 @@ final class ProgressPrinter {
                 "\"elapsed\":\(JSONText.number(e.elapsed))", "\"eta\":\(JSONText.number(e.eta))",
             ]
             if let p = e.psnr { fields.append("\"psnr\":\(JSONText.number(p))") }
+            if e.tiles > 1 { fields.insert(contentsOf: ["\"tile\":\(e.tile)", "\"tiles\":\(e.tiles)"], at: 3) }
             emitJSON(fields)
             if last {
                 emitJSON(["\"event\":\"stop\"", "\"image\":\(imageIndex)", "\"filter\":\(JSONText.string(e.filter))",
@@ -116,7 +117,8 @@ enum ProgressLine {
     /// `denoise [image 1] step  12/300  loss 0.001234  psnr 28.10 dB  elapsed 0:03  eta 1:10`
     static func full(_ e: ProgressEvent, image: Int) -> String {
         let width = String(e.total).count
-        var line = "\(e.filter) [image \(image)] step \(pad(String(e.step), width))/\(e.total)"
+        let tile = e.tiles > 1 ? "tile \(e.tile)/\(e.tiles) " : ""
+        var line = "\(e.filter) [image \(image)] \(tile)step \(pad(String(e.step), width))/\(e.total)"
             + "  loss \(String(format: "%.6f", e.loss))"
         if let p = e.psnr { line += String(format: "  psnr %.2f dB", p) }
         return line + "  elapsed \(duration(e.elapsed))  eta \(duration(e.eta))"
@@ -127,7 +129,7 @@ enum ProgressLine {
     /// left out from the least useful (PSNR, loss, the image number), the bar takes what remains.
     static func fitted(_ e: ProgressEvent, image: Int, columns: Int) -> String {
         let room = max(columns - 1, 20)
-        let count = "\(pad(String(e.step), String(e.total).count))/\(e.total)"
+        let count = (e.tiles > 1 ? "tile \(e.tile)/\(e.tiles) " : "") + "\(pad(String(e.step), String(e.total).count))/\(e.total)"
         let eta = "eta \(duration(e.eta))"
         var optional = [String(format: "loss %.6f", e.loss)]
         if let p = e.psnr { optional.append(String(format: "%.2f dB", p)) }

@@ -30,7 +30,7 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Largest image (width × height) accepted or produced (at most this machine's memory / \(MemoryLimit.bytesPerPixel) bytes).")
     var maxPixels: Int = MaxPixels.default
 
-    @Option(parsing: .unconditional, help: "Memory a filter may plan for: bytes or a size such as 800M, 4G (default: \(MemoryBudget.defaultPercent)% of the process's memory limit).")
+    @Option(parsing: .unconditional, help: "Memory a filter may plan for: bytes or a size such as 800M, 4G; above it a DIP fit works in tiles (default: \(MemoryBudget.defaultText)).")
     var maxMemory: String?
 
     @Option(parsing: .unconditional, help: "Threads to compute with (default: the CPUs this process may use: SLURM_CPUS_PER_TASK, else its CPU affinity).")
@@ -167,7 +167,7 @@ struct RunCommand: ParsableCommand {
         if let onStop {   // batch: also note where each fit stopped
             let report = progress
             progress = { event in
-                if event.step >= event.total { onStop((event.filter, event.step, event.stopReason ?? "finished")) }
+                if event.isLast { onStop((event.filter, event.step, event.stopReason ?? "finished")) }
                 return report?(event) ?? true
             }
         }

@@ -21,7 +21,7 @@ enum RestorationTest {
     }
 
     static func run(_ spec: String, on image: Image, extra: [String: Image] = [:], seed: UInt64 = 0,
-                    progress: ((ProgressEvent) -> Bool)? = nil) throws -> Image {
+                    maxMemory: Int = MemoryBudget.defaultBytes, progress: ((ProgressEvent) -> Bool)? = nil) throws -> Image {
         let chain = try Chain(spec: spec, registry: StandardFilters.registry)
         var extras = [[String: (image: Image, source: String)]](repeating: [:], count: chain.filters.count)
         for entry in chain.imageInputs {
@@ -29,7 +29,7 @@ enum RestorationTest {
             extras[entry.filter][entry.parameter] = (image, entry.parameter)
         }
         return try chain.run(image, name: "test", extras: extras,
-                             context: FilterContext(seed: seed, progress: progress))
+                             context: FilterContext(seed: seed, maxMemory: maxMemory, progress: progress))
     }
 
     static func psnr(_ a: Image, _ b: Image) throws -> Double { try Quality.psnr(a, b) }

@@ -1,15 +1,20 @@
 /// The memory a run may plan for (`--max-memory`, the C ABI's "max-memory"): a DIP filter
-/// compares its net's planned buffers with it before allocating anything and fails as
-/// `out of memory` (`DIP_NOMEM`) above it, rather than be killed by the kernel or abort in an
-/// allocation. It can never exceed `MemoryLimit.bytes`, the process's own limit.
+/// compares its net's planned buffers with it before allocating anything and works in tiles
+/// above it (`TilePlan`); a plan that cannot fit even in tiles fails as `out of memory`
+/// (`DIP_NOMEM`), rather than be killed by the kernel or abort in an allocation. It can never
+/// exceed `MemoryLimit.bytes`, the process's own limit.
 public enum MemoryBudget {
-    /// The default budget's share of the process's limit (physical memory, `ulimit -v`, the
-    /// cgroup's `memory.max`), in percent: the rest is for what a plan does not count (the images
-    /// a chain holds, OpenBLAS's buffers, the program itself).
-    public static let defaultPercent = 80
+    /// The default budget: the smaller of `defaultCap` and half of `MemoryLimit.bytes` (the
+    /// process's limit: physical memory, `ulimit -v`, the cgroup's `memory.max`). The rest is for
+    /// what a plan does not count (the images a chain holds, OpenBLAS's buffers, the program) and
+    /// for the machine's other work; a fit larger than the budget runs in tiles (`TilePlan`).
+    public static var defaultBytes: Int { min(defaultCap, MemoryLimit.bytes / 2) }
 
-    /// The default budget: `defaultPercent` of `MemoryLimit.bytes`.
-    public static var defaultBytes: Int { MemoryLimit.bytes / 100 * defaultPercent }
+    /// The default budget's ceiling: 4 GiB (a paper-net fit of 512×512 needs about 2).
+    public static let defaultCap = 4 << 30
+
+    /// The default in words, for help texts.
+    public static let defaultText = "the smaller of \(describe(defaultCap)) and half of the process's memory limit"
 
     /// A size as users write it: a plain decimal number of bytes with an optional binary unit,
     /// `K`, `M`, `G` or `T` (powers of 1024, as `ulimit` and container limits use), optionally

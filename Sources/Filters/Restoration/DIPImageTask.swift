@@ -19,36 +19,107 @@ enum DIPImageTask {
     /// padded size is a multiple of the net's 2^levels, fits the net at that size through the data
     /// term `target` makes from the padded planes, crops the result back to `scale` × the input,
     /// and turns it into the filter's image with `finish` (alpha, format, kept pixels).
+    ///
+    /// When the whole image's fit does not fit the memory budget, the same is done tile by tile
+    /// (`TilePlan`) and the tiles' results are blended before `finish`. `target` gets the padded
+    /// planes and the region of the input they show; it returns nil when the region has nothing
+    /// to fit (scale 1 only: the region then keeps its input).
     static func restore(filter: String, recipe: DIPRecipe, choice: RestorationParameters.Choice,
                         colours: PlanarImage, scale: Int = 1, guide: PlanarImage? = nil,
                         inputs: FilterInputs, context: FilterContext,
-                        target: (PlanarImage) throws -> FitTarget,
+                        target: (PlanarImage, TilePlan.Region) throws -> FitTarget?,
                         finish: @escaping (PlanarImage) -> Image) throws -> Image {
         let r = choice.apply(to: recipe).withChannels(colours.channels, guideChannels: guide?.channels ?? 3)
         // A side L is padded so that scale·L is a multiple of 2^levels and at least the net's
         // smallest side (twice the multiple for 3×3 kernels; the deepest maps must outlast the pad).
         let multiple = r.net.sizeMultiple
         let step = multiple / gcd(multiple, scale)
-        let padded = colours.padded(toMultipleOf: step, atLeast: (max(2 * multiple, r.net.minimumSide) + scale - 1) / scale)
-        let input: NetInput
-        switch r.input {
-        case .noise(let depth): input = .uniformNoise(depth: depth, scale: 0.1)
-        case .meshgrid: input = .meshgrid
-        case .guide:
-            let g = guide?.padded(width: padded.width, height: padded.height) ?? padded
-            input = .image(planar: g.planes, channels: g.channels)
+        let minimum = (max(2 * multiple, r.net.minimumSide) + scale - 1) / scale
+        // What a tiled run holds besides its fits: the input image and its planes, the guide, the
+        // blend's sums and weights, and the output image.
+        let outputFloats = colours.planes.count * scale * scale
+        let held = 4 * (2 * colours.planes.count + (guide?.planes.count ?? 0) + 3 * outputFloats)
+        let plan = try TilePlan.make(width: colours.width, height: colours.height, scale: scale, config: r.net,
+                                     step: step, minimum: minimum, budget: context.maxMemory, held: held,
+                                     imageName: inputs.imageName)
+        let seed = choice.seed(context)
+
+        /// Fits one region; returns its result (planes at scale × the region), or nil from `target`.
+        func fit(_ region: TilePlan.Region, tile: Int, context: FilterContext,
+                 render: @escaping ([Float], FitRequest) -> Image) throws -> [Float]? {
+            let crop = colours.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
+            let padded = crop.padded(toMultipleOf: step, atLeast: minimum)
+            let input: NetInput
+            switch r.input {
+            case .noise(let depth): input = .uniformNoise(depth: depth, scale: 0.1)
+            case .meshgrid: input = .meshgrid
+            case .guide:
+                let g = guide?.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
+                    .padded(width: padded.width, height: padded.height) ?? padded
+                input = .image(planar: g.planes, channels: g.channels)
+            }
+            guard let fitTarget = try target(padded, region) else { return nil }
+            // Each tile its own draw of z and weights (one seed would repeat one pattern per tile).
+            let request = FitRequest(filter: filter, imageName: inputs.imageName, recipe: r,
+                                     width: padded.width * scale, height: padded.height * scale,
+                                     input: input, data: fitTarget.data,
+                                     seed: tile == 0 ? seed : SeededRandom.streamSeed(seed, "tile \(tile)"),
+                                     maxSeconds: choice.maxSeconds, memoryBudget: context.maxMemory,
+                                     residualBase: fitTarget.residualBase)
+            let planes = try DIPRunner.fit(request, context: context) { render($0, request) }
+            return PlanarImage(width: request.width, height: request.height, channels: colours.channels, planes: planes)
+                .cropped(width: region.width * scale, height: region.height * scale).planes
         }
-        let fitTarget = try target(padded)
-        let request = FitRequest(filter: filter, imageName: inputs.imageName, recipe: r,
-                                 width: padded.width * scale, height: padded.height * scale,
-                                 input: input, data: fitTarget.data, seed: choice.seed(context),
-                                 maxSeconds: choice.maxSeconds, memoryBudget: context.maxMemory,
-                                 residualBase: fitTarget.residualBase)
-        let render = { (planes: [Float]) -> Image in
-            finish(PlanarImage(width: request.width, height: request.height, channels: colours.channels, planes: planes)
-                .cropped(width: colours.width * scale, height: colours.height * scale))
+
+        if plan.isWhole {
+            let region = plan.regions[0]
+            let render = { (planes: [Float], request: FitRequest) -> Image in
+                finish(PlanarImage(width: request.width, height: request.height, channels: colours.channels, planes: planes)
+                    .cropped(width: region.width * scale, height: region.height * scale))
+            }
+            guard let planes = try fit(region, tile: 0, context: context, render: render) else {
+                return finish(colours)
+            }
+            return finish(PlanarImage(width: colours.width * scale, height: colours.height * scale,
+                                      channels: colours.channels, planes: planes))
         }
-        return render(try DIPRunner.fit(request, context: context, render: render))
+
+        // Tiles: fresh fits (a stream's warm start holds one fit, not a grid of them), progress
+        // and the observer's view told which tile, elapsed time counted from the first tile.
+        var blend = TileBlend(plan: plan, channels: colours.channels)
+        let start = MonotonicClock.now()
+        var lastEvent: ProgressEvent? = nil
+        /// Fits tile k; its closures (and the observer's snapshot of the blend) end with it.
+        func fitTile(_ k: Int, _ region: TilePlan.Region) throws -> [Float] {
+            var tileContext = context
+            tileContext.memory = nil
+            let offset = MonotonicClock.now() - start
+            func placed(_ e: ProgressEvent) -> ProgressEvent {
+                var e = e
+                e.tile = k + 1; e.tiles = plan.regions.count; e.elapsed += offset
+                lastEvent = e
+                return e
+            }
+            if let progress = context.progress { tileContext.progress = { progress(placed($0)) } }
+            if let observer = context.observer {
+                tileContext.observer = { event, render in observer(placed(event), render) }
+            }
+            let snapshot = context.observer == nil ? nil : blend
+            let render = { (planes: [Float], request: FitRequest) -> Image in
+                let tilePlanes = PlanarImage(width: request.width, height: request.height, channels: colours.channels, planes: planes)
+                    .cropped(width: region.width * scale, height: region.height * scale)
+                return finish(snapshot?.result(pending: (tilePlanes.planes, k)) ?? tilePlanes)
+            }
+            return try fit(region, tile: k, context: tileContext, render: render)
+                ?? colours.cropped(x: region.x, y: region.y, width: region.width, height: region.height).planes
+        }
+        for (k, region) in plan.regions.enumerated() { blend.add(try fitTile(k, region), tile: k) }
+        // The last tiles had nothing to fit: end the run's progress all the same.
+        if var e = lastEvent, !e.isLast {
+            e.tile = e.tiles; e.step = e.total; e.elapsed = MonotonicClock.now() - start
+            try context.report(e)
+        }
+        return finish(blend.result())
     }
 
     private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
@@ -68,7 +139,7 @@ extension DIPImageTask {
         let alpha = PlanarImage.alpha(of: image)
         let colours = PlanarImage(colorsOf: image)
         return try restore(filter: filter, recipe: recipe, choice: choice, colours: colours,
-                           inputs: inputs, context: context, target: { FitTarget(data: .mse(target: $0.planes)) },
+                           inputs: inputs, context: context, target: { padded, _ in FitTarget(data: .mse(target: padded.planes)) },
                            finish: { fitted in
             guard let noiseSigma else { return fitted.image(like: image, alpha: alpha) }
             return blend(fitted, colours, sigma: noiseSigma).image(like: image, alpha: alpha)

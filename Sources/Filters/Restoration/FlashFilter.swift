@@ -51,7 +51,7 @@ public final class FlashFilter: Filter {
         let alpha = PlanarImage.alpha(of: image)
         return try DIPImageTask.restore(filter: Self.name, recipe: recipe, choice: choice,
                                         colours: PlanarImage(colorsOf: image), guide: PlanarImage(colorsOf: flash),
-                                        inputs: inputs, context: context, target: { FitTarget(data: .mse(target: $0.planes)) },
+                                        inputs: inputs, context: context, target: { padded, _ in FitTarget(data: .mse(target: padded.planes)) },
                                         finish: { $0.image(like: image, alpha: alpha) })
     }
 }

@@ -117,12 +117,18 @@ public final class InpaintFilter: Filter {
         }
         guard let recipe = recipes.dip else { throw DipError.failure("internal: inpaint preset row without a recipe") }
         return try DIPImageTask.restore(filter: Self.name, recipe: recipe, choice: choice, colours: colours,
-                                        inputs: inputs, context: context, target: { padded in
+                                        inputs: inputs, context: context, target: { padded, region in
             // Padding is unknown territory: the mask is 0 there so it does not constrain the fit.
             var paddedMask = [Float](repeating: 0, count: padded.width * padded.height)
-            for y in 0..<image.height {
-                for x in 0..<image.width where known[y * image.width + x] { paddedMask[y * padded.width + x] = 1 }
+            var missing = false
+            for y in 0..<region.height {
+                let row = (region.y + y) * image.width + region.x
+                for x in 0..<region.width {
+                    if known[row + x] { paddedMask[y * padded.width + x] = 1 } else { missing = true }
+                }
             }
+            // A tile with no hole keeps its pixels: nothing to fit there.
+            guard missing else { return nil }
             // Unknown pixels carry no information: zero them in the target (their loss weight is 0 anyway).
             var target = padded.planes
             let plane = padded.width * padded.height

@@ -76,14 +76,14 @@ struct PlanarImage {
         return PlanarImage(width: w, height: h, channels: channels, planes: out)
     }
 
-    /// The top-left `w` × `h` region.
-    func cropped(width w: Int, height h: Int) -> PlanarImage {
-        if w == width && h == height { return self }
+    /// The `w` × `h` region whose top-left corner is (`x`, `y`) (the top-left region by default).
+    func cropped(x: Int = 0, y: Int = 0, width w: Int, height h: Int) -> PlanarImage {
+        if x == 0 && y == 0 && w == width && h == height { return self }
         var out = [Float](repeating: 0, count: channels * w * h)
         for c in 0..<channels {
-            for y in 0..<h {
-                let s = (c * height + y) * width, d = (c * h + y) * w
-                for x in 0..<w { out[d + x] = planes[s + x] }
+            for row in 0..<h {
+                let s = (c * height + y + row) * width + x, d = (c * h + row) * w
+                for col in 0..<w { out[d + col] = planes[s + col] }
             }
         }
         return PlanarImage(width: w, height: h, channels: channels, planes: out)

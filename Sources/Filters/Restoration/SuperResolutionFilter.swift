@@ -100,7 +100,7 @@ public final class SuperResolutionFilter: Filter {
         let residual = recipe.residual, passes = recipe.backProjectionPasses
         return try DIPImageTask.restore(filter: Self.name, recipe: recipe, choice: choice,
                                         colours: low, scale: factor,
-                                        inputs: inputs, context: context, target: { low in
+                                        inputs: inputs, context: context, target: { low, _ in
             guard residual else { return FitTarget(data: .downsampledMSE(target: low.planes, factor: factor)) }
             // The net fits base + output − 0.5 through d; d is linear and keeps constants, so the
             // target becomes x̂ − d(base) + 0.5.

@@ -1,0 +1,46 @@
+/// The weighted sum of tile results over a whole output image (`TilePlan`): each tile adds its
+/// planes times its ramp weights; the result divides by the summed weights.
+struct TileBlend {
+    let plan: TilePlan
+    let channels: Int
+    /// Output size (`scale` × the input's).
+    let width: Int, height: Int
+    private var sum: [Float]
+    private var weight: [Float]
+
+    init(plan: TilePlan, channels: Int) {
+        self.plan = plan; self.channels = channels
+        width = plan.width * plan.scale; height = plan.height * plan.scale
+        sum = [Float](repeating: 0, count: channels * width * height)
+        weight = [Float](repeating: 0, count: width * height)
+    }
+
+    /// Adds tile `index`'s result: `planes` is channels × (scale·region) in planar order.
+    mutating func add(_ planes: [Float], tile index: Int) {
+        let r = plan.regions[index], s = plan.scale
+        let (wx, wy) = plan.weights(of: index)
+        let tw = r.width * s, th = r.height * s, x0 = r.x * s, y0 = r.y * s
+        let plane = width * height, tilePlane = tw * th
+        for y in 0..<th {
+            for x in 0..<tw {
+                let w = wx[x] * wy[y], o = (y0 + y) * width + x0 + x
+                weight[o] += w
+                for c in 0..<channels { sum[c * plane + o] += w * planes[c * tilePlane + y * tw + x] }
+            }
+        }
+    }
+
+    /// The blend of the tiles added so far, with `pending` (a tile's current estimate) added
+    /// for the view only; pixels no tile has covered yet are 0.
+    func result(pending: (planes: [Float], tile: Int)? = nil) -> PlanarImage {
+        var view = self
+        if let pending { view.add(pending.planes, tile: pending.tile) }
+        var out = view.sum
+        let plane = width * height
+        for i in 0..<plane where view.weight[i] > 0 {
+            let inv = 1 / view.weight[i]
+            for c in 0..<channels { out[c * plane + i] *= inv }
+        }
+        return PlanarImage(width: width, height: height, channels: channels, planes: out)
+    }
+}
