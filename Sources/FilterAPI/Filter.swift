@@ -71,6 +71,9 @@ public struct ProgressEvent: Sendable {
     /// For a fit done in tiles (the image's fit above the memory budget): which tile (1-based) of
     /// how many; `step` and `total` count within the tile. 1 of 1 otherwise.
     public var tile = 1, tiles = 1
+    /// For a fit done in tiles: the rectangle of the filter's input this tile covers (its output
+    /// covers the same rectangle times the filter's scale).
+    public var tileRegion: (x: Int, y: Int, width: Int, height: Int)? = nil
 
     public init(filter: String, step: Int, total: Int, loss: Double, elapsed: Double, psnr: Double? = nil) {
         self.filter = filter

@@ -73,6 +73,7 @@ final class ProgressPrinter {
             ]
             if let p = e.psnr { fields.append("\"psnr\":\(JSONText.number(p))") }
             if e.tiles > 1 { fields.insert(contentsOf: ["\"tile\":\(e.tile)", "\"tiles\":\(e.tiles)"], at: 3) }
+            if let r = e.tileRegion { fields.insert("\"region\":[\(r.x),\(r.y),\(r.width),\(r.height)]", at: 5) }
             emitJSON(fields)
             if last {
                 emitJSON(["\"event\":\"stop\"", "\"image\":\(imageIndex)", "\"filter\":\(JSONText.string(e.filter))",

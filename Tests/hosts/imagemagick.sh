@@ -32,6 +32,12 @@ imagemagick_tests() {
     else
         check "ImageMagick: -process \"dip\" without a filter explains the syntax" grep -q "no filter given" "$M/empty.err"
     fi
+    if convert "$in" -define dip:max-memory=1M -process "dip denoise --preset paper --iters 1" "$M/budget.png" 2> "$M/budget.err"; then
+        fail "ImageMagick: -define dip:max-memory=1M is below a DIP fit's smallest tile"
+    else
+        check "ImageMagick: -define dip:max-memory=1M fails with dip's out-of-memory message naming the budget" \
+            grep -q "out of memory.*memory budget of 1.0 MiB" "$M/budget.err"
+    fi
     convert "$in" -process "dip resize --scale 2" "$M/resize.png" 2> "$M/resize.err"
     dip-pipe --quiet --input "$in" --output "$M/resize-ref.png" resize --scale 2 2> /dev/null
     local size psnr

@@ -212,6 +212,13 @@ static void values_load(const char *proc, const char *f, char **v) {
 }
 
 /* Builds the dip filter for a named procedure from the chosen values. */
+/* DIP_MAX_MEMORY=SIZE in GIMP's environment sets the memory budget (dip-pipe's --max-memory: above
+** it a DIP fit works in tiles). */
+static int apply_budget(dip_filter *f) {
+    const char *budget = getenv("DIP_MAX_MEMORY");
+    return budget && *budget ? dip_filter_set(f, "max-memory", budget) : DIP_OK;
+}
+
 static int make_named_filter(const char *f, char **v, dip_filter **out, char **err) {
     char *spec = g_strdup(f);
     for (int i = 0; i < dip_filter_param_count(f); i++)  /* file parameters come from the selection */
@@ -225,6 +232,7 @@ static int make_named_filter(const char *f, char **v, dip_filter **out, char **e
     for (int i = 0; rc == DIP_OK && i < dip_filter_param_count(f); i++)
         if (*v[i] && strcmp(dip_filter_param_type(f, i), "file") != 0)
             rc = dip_filter_set(*out, dip_filter_param_name(f, i), v[i]);
+    if (rc == DIP_OK) rc = apply_budget(*out);
     if (rc != DIP_OK) *err = g_strdup_printf("dip %s: %s", f, dip_filter_errmsg(*out));
     return rc;
 }
@@ -621,6 +629,7 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
             }
         }
         rc = dip_filter_new(spec, &f);
+        if (rc == DIP_OK) rc = apply_budget(f);
         if (rc != DIP_OK) err = g_strdup_printf("dip: %s", dip_filter_errmsg(f));
         else if (strlen(spec) < 1024) gimp_set_data(RUN_PROC, spec, strlen(spec) + 1);
         title = spec;

@@ -12,7 +12,8 @@
 ** result. Pixels are exported as float samples of the image's own channels (RGB or grey, plus alpha
 ** if it has one), which is what dip's filters expect; a filter that changes the size (sr, resize)
 ** replaces the image with one of the new size. Errors are reported as FilterError exceptions
-** ("convert: dip: ..."), and the image is left unchanged. ImageMagick's progress monitor is fed
+** ("convert: dip: ..."), and the image is left unchanged. `-define dip:max-memory=2G` sets the
+** memory budget (dip-pipe's --max-memory: above it a DIP fit works in tiles). ImageMagick's progress monitor is fed
 ** from dip's progress callback, so a monitor that returns false cancels the run.
 **
 ** Build: see README.md (cc -shared -fPIC ... $(pkg-config --cflags --libs MagickCore dip)). The
@@ -137,6 +138,15 @@ ModuleExport size_t dipImage(Image **images, const int argc, const char **argv, 
         return MagickImageFilterSignature;
     }
     free(spec);
+    /* -define dip:max-memory=SIZE: the memory budget (dip-pipe's --max-memory); above it a DIP
+    ** fit works in tiles, below its smallest tile the run fails with dip's message. */
+    const char *budget = GetImageArtifact(*images, "dip:max-memory");
+    if (budget != NULL && dip_filter_set(f, "max-memory", budget) != DIP_OK) {
+        ThrowMagickException(exception, GetMagickModule(), OptionError, "dip", "-define dip:max-memory: %s",
+                             dip_filter_errmsg(f));
+        dip_filter_free(f);
+        return MagickImageFilterSignature;
+    }
     int n = dip_filter_inputs(f);
     if (n < 1 || n > 8 || GetImageListLength(*images) % (size_t)n != 0) {
         ThrowMagickException(exception, GetMagickModule(), OptionError, "dip",

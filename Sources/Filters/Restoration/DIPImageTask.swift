@@ -97,6 +97,7 @@ enum DIPImageTask {
             func placed(_ e: ProgressEvent) -> ProgressEvent {
                 var e = e
                 e.tile = k + 1; e.tiles = plan.regions.count; e.elapsed += offset
+                e.tileRegion = (region.x, region.y, region.width, region.height)
                 lastEvent = e
                 return e
             }
