@@ -85,6 +85,16 @@ public final class ZeroShotDenoiser {
     private let pairOfDenoised: FloatBuffer
     private let partial: UnsafeMutablePointer<Double>
 
+    /// Bytes `init` plans for an image of this size (`Int.max` when the count overflows): the
+    /// activations of both stacks and the denoised pair; the shared columns are tiled to a fixed
+    /// size and the parameters are a few thousand floats, both left out.
+    public static func plannedBytes(channels: Int, height: Int, width: Int, features: Int) -> Int {
+        let pixels = height * width, perPixel = 3 * channels + 4 * features
+        let (floats, o1) = perPixel.multipliedReportingOverflow(by: pixels / 2 + pixels)
+        let (bytes, o2) = (floats + channels * pixels / 2).multipliedReportingOverflow(by: MemoryLayout<Float>.size)
+        return o1 || o2 ? .max : bytes
+    }
+
     /// - Parameters: `image` planar CHW in [0, 1]; `height` and `width` even, at least 4.
     public init(image: [Float], channels: Int, height: Int, width: Int, options: Options = Options()) throws {
         try BLAS.load()
@@ -95,13 +105,9 @@ public final class ZeroShotDenoiser {
         guard options.learningRate.isFinite, options.learningRate > 0, options.features >= 1, options.decayEvery >= 1 else {
             throw EngineError.badConfiguration("zero-shot denoiser: learning rate, features and decay interval must be positive")
         }
-        // The activations of both stacks and the denoised pair; the shared columns are tiled to a
-        // fixed size and the parameters are a few thousand floats, both left out.
-        let pixels = height * width, perPixel = 3 * channels + 4 * options.features
-        let (floats, o1) = perPixel.multipliedReportingOverflow(by: pixels / 2 + pixels)
-        let (bytes, o2) = (floats + channels * pixels / 2).multipliedReportingOverflow(by: MemoryLayout<Float>.size)
-        guard !o1, !o2, bytes <= options.memoryBudget else {
-            throw EngineError.overBudget(what: "a \(width)×\(height) zero-shot denoiser", bytes: o1 || o2 ? .max : bytes,
+        let bytes = Self.plannedBytes(channels: channels, height: height, width: width, features: options.features)
+        guard bytes <= options.memoryBudget else {
+            throw EngineError.overBudget(what: "a \(width)×\(height) zero-shot denoiser", bytes: bytes,
                                          budget: options.memoryBudget)
         }
         self.channels = channels; self.height = height; self.width = width; self.options = options

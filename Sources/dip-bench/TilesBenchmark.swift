@@ -9,7 +9,8 @@ import Glibc
 ///
 /// - scaling: `--scaling-chain` on noisy photos of `--sizes` megapixels (3:2, mirror-tiled from
 ///   `--photo`, σ = `--sigma` noise), printing seconds per megapixel and peak RSS for each;
-/// - seams: on a `--seam-size` crop, `--seam-chain` once whole (`--whole-memory`) and once forced
+/// - seams: on a `--seam-size` crop (noisy; for an `sr --scale N` chain downscaled by N),
+///   `--seam-chain` once whole (`--whole-memory`) and once forced
 ///   into tiles (`--tiled-memory`): PSNR of both against the clean crop, and the mean absolute
 ///   difference of neighbouring pixels across the tiles' borders against that inside the tiles
 ///   (the tiles are read from the run's own progress events);
@@ -49,6 +50,7 @@ struct TilesBenchmark: ParsableCommand {
     var seed: UInt64 = 1
 
     func run() throws {
+        setvbuf(stdout, nil, _IOLBF, 0)   // each figure as it comes: these runs take minutes
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         let source = try ImageCodec.read(path: photo)
         let wanted = Set(parts.split(separator: ",").map(String.init))
@@ -83,14 +85,22 @@ struct TilesBenchmark: ParsableCommand {
 
     func seams(_ source: Image) throws {
         let clean = Self.mirrorTiled(source, width: seamSize, height: seamSize)
-        let noisy = try QualityHarness.runChain("add-noise --sigma \(sigma)", clean, name: "seams", context: FilterContext(seed: seed))
         let input = "\(work)/seams-in.png"
-        try ImageCodec.write(noisy, to: input, format: .png)
-        print("seams: \(seamChain) on \(seamSize)x\(seamSize), sigma \(sigma); noisy PSNR \(Quality.format(psnr: try Quality.psnr(noisy, clean))) dB")
+        // An sr chain gets the crop downscaled by its factor (the paper's protocol); others the noisy crop.
+        if let factor = Self.scaleFactor(seamChain) {
+            let low = try QualityHarness.runChain("downscale --factor \(factor)", clean, name: "seams", context: FilterContext(seed: seed))
+            try ImageCodec.write(low, to: input, format: .png)
+            print("seams: \(seamChain) from \(low.width)x\(low.height) to \(seamSize)x\(seamSize)")
+        } else {
+            let noisy = try QualityHarness.runChain("add-noise --sigma \(sigma)", clean, name: "seams", context: FilterContext(seed: seed))
+            try ImageCodec.write(noisy, to: input, format: .png)
+            print("seams: \(seamChain) on \(seamSize)x\(seamSize), sigma \(sigma); noisy PSNR \(Quality.format(psnr: try Quality.psnr(noisy, clean))) dB")
+        }
         let runs = try [("whole", wholeMemory), ("tiled", tiledMemory)].map { (name, memory) -> (Image, [Region]) in
             try runChain(seamChain, name: "seams-\(name)", input: input, memory: memory, extra: [])
         }
-        let tiles = runs[1].1
+        let scale = Self.scaleFactor(seamChain) ?? 1
+        let tiles = runs[1].1.map { (x: $0.x * scale, y: $0.y * scale, width: $0.width * scale, height: $0.height * scale) }
         guard tiles.count > 1 else { throw ValidationError("--tiled-memory \(tiledMemory) did not tile \(seamSize)x\(seamSize): lower it") }
         guard runs[0].1.count <= 1 else { throw ValidationError("--whole-memory \(wholeMemory) tiled the whole-image run: raise it") }
         for ((image, _), name) in zip(runs, ["whole", "tiled"]) {
@@ -187,6 +197,13 @@ struct TilesBenchmark: ParsableCommand {
     }
 
     // MARK: images and measures
+
+    /// N of an `sr --scale N` chain (the upscaling the seam check must undo), else nil.
+    static func scaleFactor(_ chain: String) -> Int? {
+        let words = chain.split(separator: " ")
+        guard words.first == "sr", let i = words.firstIndex(of: "--scale"), i + 1 < words.count else { return nil }
+        return Int(words[i + 1])
+    }
 
     /// `source` repeated with mirroring (no hard edges) to `width`×`height`.
     static func mirrorTiled(_ source: Image, width: Int, height: Int) -> Image {

@@ -74,6 +74,20 @@ final class TilingTests: XCTestCase {
         XCTAssertEqual(events.filter(\.isLast).count, 1)
     }
 
+    /// The quality denoise's zero-shot net trains tile by tile above the budget, and its blended
+    /// result steers the Wiener passes as a whole-image result does.
+    func testTheZeroShotPilotTrainsInTilesAboveTheBudget() throws {
+        let image = try RestorationTest.crop(size: 100, x: 40, y: 30)
+        let budget = ZeroShotDenoiser.plannedBytes(channels: 3, height: 64, width: 64, features: 48) + 4 * 16 * 30000
+        var tiles = Set<Int>()
+        let spec = "denoise --preset quality --iters 2 --sigma 25"
+        let a = try RestorationTest.run(spec, on: image, seed: 2, maxMemory: budget, progress: { tiles.insert($0.tile); return true })
+        XCTAssertEqual(tiles, [1, 2, 3, 4])
+        XCTAssertEqual(a, try RestorationTest.run(spec, on: image, seed: 2, maxMemory: budget))
+        let whole = try RestorationTest.run(spec, on: image, seed: 2)
+        XCTAssertGreaterThan(try RestorationTest.psnr(a, whole), 35, "tiles and whole agree closely")
+    }
+
     /// A hole across a tile border is filled from both tiles; known pixels keep their values, and
     /// the tiles without a hole keep their input without a fit.
     func testATiledInpaintFillsAHoleAcrossATileBorder() throws {

@@ -84,42 +84,22 @@ enum DIPImageTask {
                                       channels: colours.channels, planes: planes))
         }
 
-        // Tiles: fresh fits (a stream's warm start holds one fit, not a grid of them), progress
-        // and the observer's view told which tile, elapsed time counted from the first tile.
+        // Tiles, blended; progress and the observer's view are told which tile (`TileProgress`).
         var blend = TileBlend(plan: plan, channels: colours.channels)
-        let start = MonotonicClock.now()
-        var lastEvent: ProgressEvent? = nil
+        let progress = TileProgress(plan: plan, context: context)
         /// Fits tile k; its closures (and the observer's snapshot of the blend) end with it.
         func fitTile(_ k: Int, _ region: TilePlan.Region) throws -> [Float] {
-            var tileContext = context
-            tileContext.memory = nil
-            let offset = MonotonicClock.now() - start
-            func placed(_ e: ProgressEvent) -> ProgressEvent {
-                var e = e
-                e.tile = k + 1; e.tiles = plan.regions.count; e.elapsed += offset
-                e.tileRegion = (region.x, region.y, region.width, region.height)
-                lastEvent = e
-                return e
-            }
-            if let progress = context.progress { tileContext.progress = { progress(placed($0)) } }
-            if let observer = context.observer {
-                tileContext.observer = { event, render in observer(placed(event), render) }
-            }
             let snapshot = context.observer == nil ? nil : blend
             let render = { (planes: [Float], request: FitRequest) -> Image in
                 let tilePlanes = PlanarImage(width: request.width, height: request.height, channels: colours.channels, planes: planes)
                     .cropped(width: region.width * scale, height: region.height * scale)
                 return finish(snapshot?.result(pending: (tilePlanes.planes, k)) ?? tilePlanes)
             }
-            return try fit(region, tile: k, context: tileContext, render: render)
+            return try fit(region, tile: k, context: progress.context(tile: k), render: render)
                 ?? colours.cropped(x: region.x, y: region.y, width: region.width, height: region.height).planes
         }
         for (k, region) in plan.regions.enumerated() { blend.add(try fitTile(k, region), tile: k) }
-        // The last tiles had nothing to fit: end the run's progress all the same.
-        if var e = lastEvent, !e.isLast {
-            e.tile = e.tiles; e.step = e.total; e.elapsed = MonotonicClock.now() - start
-            try context.report(e)
-        }
+        try progress.finish()
         return finish(blend.result())
     }
 

@@ -23,20 +23,25 @@ struct TilePlan: Equatable {
     /// where reflection padding and the missing context bend its fit, gets little weight.
     static let overlapDivisor = 4
 
-    /// Plans `width`×`height` (input pixels) for nets of `config` at `scale`. A fit's sides are
-    /// padded (in input pixels) to a multiple of `step` and at least `minimum` (the filter's
-    /// padding). The fits may plan for `budget` (the run's memory budget) less the `held` bytes
-    /// the run keeps besides them. Throws `DipError.noMemory` naming the budget that would do
-    /// when not even the smallest tile fits.
+    /// Plans `width`×`height` (input pixels) for DIP nets of `config` at `scale` (see the next).
     static func make(width: Int, height: Int, scale: Int, config: SkipNetConfig, step: Int, minimum: Int,
-                     budget total: Int, held: Int, imageName: String) throws -> TilePlan {
+                     budget: Int, held: Int, imageName: String) throws -> TilePlan {
+        try make(width: width, height: height, scale: scale, step: step, minimum: minimum, budget: budget, held: held,
+                 imageName: imageName) { w, h in
+            do { return try DIPFitter.plannedBytes(config: config, height: h, width: w) } catch EngineError.tooLarge(_) { return .max }
+        }
+    }
+
+    /// Plans `width`×`height` (input pixels) for fits that plan `bytes(w, h)` at a fit size of
+    /// w×h (output pixels: `scale` × the padded input). A fit's sides are padded (in input pixels)
+    /// to a multiple of `step` and at least `minimum` (the filter's padding). The fits may plan for
+    /// `budget` (the run's memory budget) less the `held` bytes the run keeps besides them.
+    /// Throws `DipError.noMemory` naming the budget that would do when not even the smallest tile fits.
+    static func make(width: Int, height: Int, scale: Int, step: Int, minimum: Int, budget total: Int, held: Int,
+                     imageName: String, bytes fitBytes: (Int, Int) throws -> Int) throws -> TilePlan {
         let budget = total - held
         func side(_ n: Int) -> Int { (max(n, minimum) + step - 1) / step * step }
-        func bytes(_ w: Int, _ h: Int) throws -> Int {
-            do {
-                return try DIPFitter.plannedBytes(config: config, height: side(h) * scale, width: side(w) * scale)
-            } catch EngineError.tooLarge(_) { return .max }
-        }
+        func bytes(_ w: Int, _ h: Int) throws -> Int { try fitBytes(side(w) * scale, side(h) * scale) }
         if try bytes(width, height) <= budget {
             return TilePlan(regions: [Region(x: 0, y: 0, width: width, height: height)], width: width, height: height, scale: scale)
         }

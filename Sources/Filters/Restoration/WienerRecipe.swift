@@ -96,18 +96,9 @@ extension DIPImageTask {
             return try thresholdThenWiener(filter: filter, recipe: recipe, choice: choice, noiseSigma: noiseSigma,
                                            colours: colours, alpha: alpha, inputs: inputs, context: context)
         }
-        let padded = colours.padded(width: max(4, colours.width + colours.width % 2),
-                                    height: max(4, colours.height + colours.height % 2))
         var options = recipe.options
-        options.seed = choice.seed(context)
         options.memoryBudget = context.maxMemory
-        let net: ZeroShotDenoiser
-        do {
-            net = try ZeroShotDenoiser(image: padded.planes, channels: padded.channels, height: padded.height,
-                                       width: padded.width, options: options)
-        } catch let error as EngineError {
-            throw DIPRunner.map(error, filter: filter, imageName: inputs.imageName)
-        }
+        let seed = choice.seed(context)
         // The Wiener blocks are 16×16: smaller images are mirrored out to a block and back.
         let side = DCTWiener.blockSize
         let noisy = colours.padded(width: max(colours.width, side), height: max(colours.height, side))
@@ -115,9 +106,8 @@ extension DIPImageTask {
         let thresholded = recipe.averagedWithThresholding
             ? wienerPasses(noisy, pilot: thresholdPilot(noisy, recipe: recipe, sigma: noiseSigma), recipe: recipe,
                            passes: recipe.wienerPasses, sigma: noiseSigma) : nil
-        let finish = { (planes: [Float]) -> Image in
-            let f = PlanarImage(width: padded.width, height: padded.height, channels: padded.channels, planes: planes)
-                .cropped(width: colours.width, height: colours.height)
+        /// The passes steered by the net's result `f` (colours' size), as the filter's image.
+        let finish = { (f: PlanarImage) -> Image in
             var estimate = wienerPasses(noisy, pilot: blend(f, colours, sigma: noiseSigma).padded(width: noisy.width, height: noisy.height),
                                         recipe: recipe, passes: recipe.wienerPasses, sigma: noiseSigma)
             if let thresholded {
@@ -126,13 +116,52 @@ extension DIPImageTask {
             estimate = estimate.cropped(width: colours.width, height: colours.height)
             return estimate.image(like: image, alpha: alpha)
         }
-        try FitLoop.run(filter: filter, total: recipe.iterations, maxSeconds: choice.maxSeconds, context: context,
-                        step: { _ in
-            do { return FitLoop.Outcome(loss: try net.step()) } catch let error as EngineError {
+        /// Trains the net on `crop` (padded to even sides, at least 4) and returns its result at
+        /// the crop's size; `render` turns a result so far into the filter's image for the observer.
+        func train(_ crop: PlanarImage, seed: UInt64, context: FilterContext,
+                   render: @escaping (PlanarImage) -> Image) throws -> PlanarImage {
+            let padded = crop.padded(width: max(4, crop.width + crop.width % 2), height: max(4, crop.height + crop.height % 2))
+            var tileOptions = options
+            tileOptions.seed = seed
+            let net: ZeroShotDenoiser
+            do {
+                net = try ZeroShotDenoiser(image: padded.planes, channels: padded.channels, height: padded.height,
+                                           width: padded.width, options: tileOptions)
+            } catch let error as EngineError {
                 throw DIPRunner.map(error, filter: filter, imageName: inputs.imageName)
             }
-        }, after: { event, _ in context.observer?(event) { finish(net.denoised()) } })
-        return finish(net.denoised())
+            let result = {
+                PlanarImage(width: padded.width, height: padded.height, channels: padded.channels, planes: net.denoised())
+                    .cropped(width: crop.width, height: crop.height)
+            }
+            try FitLoop.run(filter: filter, total: recipe.iterations, maxSeconds: choice.maxSeconds, context: context,
+                            step: { _ in
+                do { return FitLoop.Outcome(loss: try net.step()) } catch let error as EngineError {
+                    throw DIPRunner.map(error, filter: filter, imageName: inputs.imageName)
+                }
+            }, after: { event, _ in context.observer?(event) { render(result()) } })
+            return result()
+        }
+        // The net holds ~1.2 KB a pixel: above the budget it trains tile by tile (`TilePlan`) and
+        // the tiles' results, blended, steer the passes over the whole image.
+        let held = 4 * 4 * colours.planes.count   // the colours, the blend's sums, the passes' input and output
+        // (Tiles of at least 64 pixels: smaller ones would be mostly border.)
+        let plan = try TilePlan.make(width: colours.width, height: colours.height, scale: 1, step: 2, minimum: 64,
+                                     budget: context.maxMemory, held: held, imageName: inputs.imageName) { w, h in
+            ZeroShotDenoiser.plannedBytes(channels: colours.channels, height: h, width: w, features: options.features)
+        }
+        if plan.isWhole { return finish(try train(colours, seed: seed, context: context, render: finish)) }
+        var pilot = TileBlend(plan: plan, channels: colours.channels)
+        let progress = TileProgress(plan: plan, context: context)
+        func trainTile(_ k: Int, _ r: TilePlan.Region) throws -> [Float] {
+            let snapshot = context.observer == nil ? nil : pilot
+            return try train(colours.cropped(x: r.x, y: r.y, width: r.width, height: r.height),
+                             seed: SeededRandom.streamSeed(seed, "tile \(k)"), context: progress.context(tile: k),
+                             render: { finish(snapshot?.result(pending: ($0.planes, k)) ?? colours) }).planes
+        }
+        for (k, region) in plan.regions.enumerated() { pilot.add(try trainTile(k, region), tile: k) }
+        try progress.finish()
+        return finish(pilot.result())
     }
 
     /// The no-net pipeline: the hard-threshold pilot (step 1), then one Wiener pass per step; the

@@ -424,6 +424,33 @@ static void test_neural_progress(void) {
     dip_filter_free(f);
 }
 
+/* A paper fit above "max-memory" runs in tiles: the run succeeds, and the callback's step count
+** runs over all tiles, never backwards, ending at its total. */
+struct tile_log { int calls, last_step, last_total, backwards; };
+
+static int on_tile_step(void *user, int step, int total, float loss) {
+    struct tile_log *log = user;
+    if (step < log->last_step || step > total) log->backwards = 1;
+    log->calls++; log->last_step = step; log->last_total = total;
+    (void)loss;
+    return 0;
+}
+
+static void test_tiled_fit(void) {
+    dip_filter *f = NULL;
+    dip_filter_new("denoise --preset paper --iters 1 --sigma 25", &f);
+    dip_image in = make_image(100, 100, 3, DIP_U8, 0), out = make_image(100, 100, 3, DIP_U8, 0);
+    fill_u8(&in, 5);
+    struct tile_log log = { 0, 0, 0, 0 };
+    int rc = dip_filter_set(f, "max-memory", "100M");
+    if (rc == DIP_OK) rc = dip_filter_run(f, &in, 1, &out, on_tile_step, &log);
+    CHECK(rc == DIP_OK && log.calls == 4 && log.last_step == 4 && log.last_total == 4 && !log.backwards,
+          "paper denoise of 100x100 under max-memory 100M: 4 tiles, steps 1..4 of 4 (%d calls, last %d/%d): %s",
+          log.calls, log.last_step, log.last_total, dip_filter_errmsg(f));
+    free(in.pixels); free(out.pixels);
+    dip_filter_free(f);
+}
+
 /* Each thread owns one handle and runs it repeatedly on its own images. */
 static void *worker(void *arg) {
     long id = (long)arg;
@@ -527,7 +554,7 @@ int main(int argc, char **argv) {
     test_threads();
     test_extra_inputs();
     test_required_parameter();
-    if (argc < 2 || strcmp(argv[1], "--no-neural") != 0) { test_neural_progress(); test_warm_start(); }
+    if (argc < 2 || strcmp(argv[1], "--no-neural") != 0) { test_neural_progress(); test_warm_start(); test_tiled_fit(); }
     printf("%d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;
 }
