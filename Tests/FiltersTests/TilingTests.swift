@@ -58,9 +58,10 @@ final class TilingTests: XCTestCase {
         }
     }
 
-    /// A paper denoise above the budget runs in tiles, reports them, and is deterministic.
+    /// A paper denoise above the budget runs in tiles, reports them, keeps 16 bits, and is deterministic.
     func testATiledDenoiseReportsItsTilesAndIsDeterministic() throws {
-        let image = try RestorationTest.crop(size: 100, x: 40, y: 30)
+        var image = try RestorationTest.crop(size: 100, x: 40, y: 30)
+        image.format = .unsigned(bits: 16)
         let budget = try DIPFitter.plannedBytes(config: Self.net, height: 96, width: 96) + (2 << 20)
         var events: [ProgressEvent] = []
         let a = try RestorationTest.run("denoise --preset paper --iters 2 --sigma 25", on: image, seed: 4,
@@ -68,6 +69,7 @@ final class TilingTests: XCTestCase {
         let b = try RestorationTest.run("denoise --preset paper --iters 2 --sigma 25", on: image, seed: 4, maxMemory: budget)
         XCTAssertEqual(a, b)
         XCTAssertEqual([a.width, a.height, a.channels], [100, 100, 3])
+        XCTAssertEqual(a.format, .unsigned(bits: 16), "a 16-bit input stays 16-bit through tiles")
         XCTAssertEqual(events.map(\.tiles).max(), 4, "2×2 tiles")
         XCTAssertEqual(events.map(\.tile), [1, 1, 2, 2, 3, 3, 4, 4])
         XCTAssertEqual(events.map { $0.overall.step }, [1, 2, 3, 4, 5, 6, 7, 8])
