@@ -70,8 +70,10 @@ final class CLIBadInputTests: XCTestCase {
     /// `--max-memory`: a neural filter whose plan is above the budget fails as `out of memory`
     /// (exit 1, one line, no output) before allocating; sizes are plain decimals with a binary
     /// unit, and a budget above the process's limit is a usage error. Under `ulimit -v` the
-    /// default budget follows the limit: the paper net on 2000×1500 (~21 GiB) is refused, not
-    /// an abort (it was, after 6 s).
+    /// default budget follows the limit (half of it): under 400,000 KiB a 2000×1500 image (~21
+    /// GiB whole for the paper net, so tiles; the image's own buffers take 172 MiB) leaves no room
+    /// for even the smallest tile, and is refused with the budget named — not an abort (it was,
+    /// after 6 s, before budgets).
     func testMaxMemoryRefusesPlansAboveTheBudget() throws {
         try assertCleanFailure(["--max-memory", "1M", "denoise", "--preset", "paper", "--iters", "1"],
                                stdin: Fixture.ppm(), mentions: ["out of memory", "--max-memory", "1.0 MiB"])
@@ -84,9 +86,10 @@ final class CLIBadInputTests: XCTestCase {
         XCTAssertEqual(ok.status, 0, ok.stderr)
         let dir = try CLI.tempDir(self)
         try Fixture.ppm().write(to: URL(fileURLWithPath: dir + "/in.ppm"))
-        let r = try CLI.shell("ulimit -v 4000000; \"$DIP\" --input '\(dir)/in.ppm' resize --width 2000 --height 1500 | \"$DIP\" --output '\(dir)/out.png' denoise --preset paper --iters 1")
+        let r = try CLI.shell("ulimit -v 400000; \"$DIP\" --input '\(dir)/in.ppm' resize --width 2000 --height 1500 | \"$DIP\" --output '\(dir)/out.png' denoise --preset paper --iters 1")
         XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("out of memory"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("out of memory") && r.stderr.contains("smallest tile")
+                      && r.stderr.contains("memory budget of 195.3 MiB"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out.png"))
     }
 
