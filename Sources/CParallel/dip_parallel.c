@@ -3,6 +3,7 @@
 #include "dip_parallel.h"
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -87,6 +88,13 @@ static void start_pool(void) {
     atomic_init(&next_chunk, 0);
     atomic_init(&active_workers, 0);
     int started = 1;
+    /* Workers start with every signal blocked (they inherit this thread's mask), so a signal sent
+     * to the process (Ctrl-C in a host such as Python) is handled by one of the host's threads. */
+    sigset_t all, old;
+    sigfillset(&all);
+    int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS};   /* delivered to the faulting thread */
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) sigdelset(&all, faults[i]);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     for (long i = 1; i < n; i++) {
         pthread_t t;
         pthread_attr_t attr;
@@ -95,6 +103,7 @@ static void start_pool(void) {
         if (pthread_create(&t, &attr, worker_main, 0) == 0) started++;
         pthread_attr_destroy(&attr);
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     pool_threads = started;
 }
 

@@ -114,7 +114,7 @@ struct TilesBenchmark: ParsableCommand {
     func holeCheck(_ source: Image) throws {
         let clean = Self.mirrorTiled(source, width: seamSize, height: seamSize)
         // Where the tiled run puts its first vertical border: plan it with a one-step run.
-        let probe = "\(work)/hole-probe.png"
+        let probe = "\(work)/hole-clean.png"
         try ImageCodec.write(clean, to: probe, format: .png)
         var mask = Image(width: seamSize, height: seamSize, channels: 1, pixels: [Float](repeating: 1, count: seamSize * seamSize))
         let maskPath = "\(work)/hole-mask.png"
