@@ -115,11 +115,13 @@ final class ProgressPrinter {
 
 /// The text progress line: every field for a log, or fitted to a terminal's width with a bar.
 enum ProgressLine {
+    /// "tile 3/12 " for a fit done in tiles, else nothing.
+    static func tilePrefix(_ e: ProgressEvent) -> String { e.tiles > 1 ? "tile \(e.tile)/\(e.tiles) " : "" }
+
     /// `denoise [image 1] step  12/300  loss 0.001234  psnr 28.10 dB  elapsed 0:03  eta 1:10`
     static func full(_ e: ProgressEvent, image: Int) -> String {
         let width = String(e.total).count
-        let tile = e.tiles > 1 ? "tile \(e.tile)/\(e.tiles) " : ""
-        var line = "\(e.filter) [image \(image)] \(tile)step \(pad(String(e.step), width))/\(e.total)"
+        var line = "\(e.filter) [image \(image)] \(tilePrefix(e))step \(pad(String(e.step), width))/\(e.total)"
             + "  loss \(String(format: "%.6f", e.loss))"
         if let p = e.psnr { line += String(format: "  psnr %.2f dB", p) }
         return line + "  elapsed \(duration(e.elapsed))  eta \(duration(e.eta))"
@@ -130,7 +132,7 @@ enum ProgressLine {
     /// left out from the least useful (PSNR, loss, the image number), the bar takes what remains.
     static func fitted(_ e: ProgressEvent, image: Int, columns: Int) -> String {
         let room = max(columns - 1, 20)
-        let count = (e.tiles > 1 ? "tile \(e.tile)/\(e.tiles) " : "") + "\(pad(String(e.step), String(e.total).count))/\(e.total)"
+        let count = tilePrefix(e) + "\(pad(String(e.step), String(e.total).count))/\(e.total)"
         let eta = "eta \(duration(e.eta))"
         var optional = [String(format: "loss %.6f", e.loss)]
         if let p = e.psnr { optional.append(String(format: "%.2f dB", p)) }

@@ -85,22 +85,14 @@ enum DIPImageTask {
         }
 
         // Tiles, blended; progress and the observer's view are told which tile (`TileProgress`).
-        var blend = TileBlend(plan: plan, channels: colours.channels)
-        let progress = TileProgress(plan: plan, context: context)
-        /// Fits tile k; its closures (and the observer's snapshot of the blend) end with it.
-        func fitTile(_ k: Int, _ region: TilePlan.Region) throws -> [Float] {
-            let snapshot = context.observer == nil ? nil : blend
+        return finish(try TileBlend.fitted(plan, channels: colours.channels, context: context) { k, region, tileContext, view in
             let render = { (planes: [Float], request: FitRequest) -> Image in
-                let tilePlanes = PlanarImage(width: request.width, height: request.height, channels: colours.channels, planes: planes)
-                    .cropped(width: region.width * scale, height: region.height * scale)
-                return finish(snapshot?.result(pending: (tilePlanes.planes, k)) ?? tilePlanes)
+                finish(view(PlanarImage(width: request.width, height: request.height, channels: colours.channels, planes: planes)
+                    .cropped(width: region.width * scale, height: region.height * scale).planes))
             }
-            return try fit(region, tile: k, context: progress.context(tile: k), render: render)
+            return try fit(region, tile: k, context: tileContext, render: render)
                 ?? colours.cropped(x: region.x, y: region.y, width: region.width, height: region.height).planes
-        }
-        for (k, region) in plan.regions.enumerated() { blend.add(try fitTile(k, region), tile: k) }
-        try progress.finish()
-        return finish(blend.result())
+        })
     }
 
     private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }

@@ -1,3 +1,5 @@
+import FilterAPI
+
 /// The weighted sum of tile results over a whole output image (`TilePlan`): each tile adds its
 /// planes times its ramp weights; the result divides by the summed weights.
 struct TileBlend {
@@ -42,5 +44,29 @@ struct TileBlend {
             for c in 0..<channels { out[c * plane + i] *= inv }
         }
         return PlanarImage(width: width, height: height, channels: channels, planes: out)
+    }
+}
+
+extension TileBlend {
+    /// The tile loop every tiled fit runs: `fit(k, region, context, view)` fits tile k with the
+    /// context `TileProgress` gives it and returns its planes (channels × scale·region);
+    /// `view(planes)` is the blend so far with those planes in tile k's place, for the observer
+    /// (a snapshot is kept only when there is an observer). Returns the blend of all tiles.
+    static func fitted(_ plan: TilePlan, channels: Int, context: FilterContext,
+                       fit: (Int, TilePlan.Region, FilterContext, @escaping ([Float]) -> PlanarImage) throws -> [Float]) throws -> PlanarImage {
+        var blend = TileBlend(plan: plan, channels: channels)
+        let progress = TileProgress(plan: plan, context: context)
+        /// Tile k; its closures (and the snapshot) end with it, before the blend changes.
+        func tile(_ k: Int, _ region: TilePlan.Region) throws -> [Float] {
+            let snapshot = context.observer == nil ? nil : blend
+            let view = { (planes: [Float]) -> PlanarImage in
+                snapshot?.result(pending: (planes, k))
+                    ?? PlanarImage(width: region.width * plan.scale, height: region.height * plan.scale, channels: channels, planes: planes)
+            }
+            return try fit(k, region, progress.context(tile: k), view)
+        }
+        for (k, region) in plan.regions.enumerated() { blend.add(try tile(k, region), tile: k) }
+        try progress.finish()
+        return blend.result()
     }
 }

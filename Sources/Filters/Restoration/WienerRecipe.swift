@@ -151,17 +151,11 @@ extension DIPImageTask {
             ZeroShotDenoiser.plannedBytes(channels: colours.channels, height: h, width: w, features: options.features)
         }
         if plan.isWhole { return finish(try train(colours, seed: seed, context: context, render: finish)) }
-        var pilot = TileBlend(plan: plan, channels: colours.channels)
-        let progress = TileProgress(plan: plan, context: context)
-        func trainTile(_ k: Int, _ r: TilePlan.Region) throws -> [Float] {
-            let snapshot = context.observer == nil ? nil : pilot
-            return try train(colours.cropped(x: r.x, y: r.y, width: r.width, height: r.height),
-                             seed: SeededRandom.streamSeed(seed, "tile \(k)"), context: progress.context(tile: k),
-                             render: { finish(snapshot?.result(pending: ($0.planes, k)) ?? colours) }).planes
-        }
-        for (k, region) in plan.regions.enumerated() { pilot.add(try trainTile(k, region), tile: k) }
-        try progress.finish()
-        return finish(pilot.result())
+        return finish(try TileBlend.fitted(plan, channels: colours.channels, context: context) { k, r, tileContext, view in
+            try train(colours.cropped(x: r.x, y: r.y, width: r.width, height: r.height),
+                      seed: SeededRandom.streamSeed(seed, "tile \(k)"), context: tileContext,
+                      render: { finish(view($0.planes)) }).planes
+        })
     }
 
     /// The no-net pipeline: the hard-threshold pilot (step 1), then one Wiener pass per step; the
