@@ -45,12 +45,15 @@ let package = Package(
         // The engine's fork-join pool for its non-GEMM loops (no allocation per call); see
         // Sources/CParallel/include/dip_parallel.h.
         .target(name: "CParallel", path: "Sources/CParallel"),
+        // bf16 GEMM kernels with fp32 accumulation (AVX512_BF16, chosen at run time); see
+        // Sources/CBF16/include/dip_bf16.h.
+        .target(name: "CBF16", path: "Sources/CBF16", cSettings: [.unsafeFlags(["-O3"])]),
         // Output files that stay invisible until complete (O_TMPFILE + linkat); see dip_files.h.
         .target(name: "CFiles", path: "Sources/CFiles"),
 
         .target(name: "FilterAPI", dependencies: ["CPNGCodec", "CTIFFCodec", "CJPEGCodec", "CFiles"],
                 swiftSettings: checked),
-        .target(name: "DIPEngine", dependencies: ["COpenBLAS", "CParallel"], swiftSettings: optimise),
+        .target(name: "DIPEngine", dependencies: ["COpenBLAS", "CParallel", "CBF16"], swiftSettings: optimise),
         .target(name: "Filters", dependencies: ["FilterAPI", "DIPEngine"], swiftSettings: checked),
         .executableTarget(name: "dip-pipe", dependencies: [
             "FilterAPI", "Filters", "DIPEngine",

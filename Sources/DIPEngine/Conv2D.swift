@@ -45,6 +45,10 @@ struct Conv2D {
     var useRowShift: Bool { usesRowShift && allowRowShift }
     var allowRowShift = Conv2D.rowShiftEnabled
     static let rowShiftEnabled: Bool = getenv("DIP_CONV_IM2COL") == nil
+    /// Whether the padded-row path multiplies in bf16 (`BF16`, `RowShiftBF16.swift`): on CPUs with
+    /// AVX512_BF16 unless DIP_PRECISION=fp32. Tests set `allowBF16` per layer.
+    var useBF16: Bool { useRowShift && allowBF16 && BF16.available }
+    var allowBF16 = BF16.enabledByDefault
     /// Multiply-accumulates of one forward pass for one image.
     var macs: Int { cout * kdim * ho * wo }
 

@@ -16,10 +16,11 @@ extension Conv2D {
     var rowShiftRows: Int { max(1, min(ho, rowShiftBudget / max(1, cin * k * paddedWidth))) }
     var rowShiftBudget: Int { columnBudgetUsed }
 
-    /// Workspace floats: rows (cin·k × R·Wp), stage (cout × R·Wp), W_kx and dW_kx (cout·kdim each).
+    /// Workspace floats: rows (cin·k × R·Wp), stage (cout × R·Wp), W_kx and dW_kx (cout·kdim each),
+    /// and with bf16 products the rounded operands (`RowShiftBF16`).
     var rowShiftFloats: Int {
         let span = rowShiftRows * paddedWidth
-        return cin * k * span + cout * span + 2 * cout * kdim
+        return cin * k * span + cout * span + 2 * cout * kdim + (useBF16 ? RowShiftBF16.floats(self, span: span) : 0)
     }
 
     private func layoutWeights(_ wt: UnsafePointer<Float>, into wk: UnsafeMutablePointer<Float>) {
@@ -90,6 +91,8 @@ extension Conv2D {
         let wp = paddedWidth, tileRows = rowShiftRows, ck = cin * k
         let rows = work, stage = work + ck * tileRows * wp, wk = stage + cout * tileRows * wp
         layoutWeights(params + weightOffset, into: wk)
+        let bf = useBF16 ? RowShiftBF16(self, span: tileRows * wp, base: wk + 2 * cout * kdim) : nil
+        bf?.packForward(wk)
         let outPlane = ho * wo, bias = params + biasOffset
         for n in 0..<x.n {
             let src = x.image(n), dst = y.image(n)
@@ -97,8 +100,12 @@ extension Conv2D {
             while oy0 < ho {
                 let oy1 = min(ho, oy0 + tileRows)
                 let span = (oy1 - oy0) * wp, nCols = span - (k - 1)
-                profiler.measure(.convIm2col) { buildRows(src, oy0: oy0, oy1: oy1, rows: rows) }
+                profiler.measure(.convIm2col) {
+                    buildRows(src, oy0: oy0, oy1: oy1, rows: rows)
+                    bf?.roundRowsAsPairs(rows, span: span)
+                }
                 profiler.measure(.convGEMM) {
+                    if let bf { bf.forward(stage: stage, span: span); return }
                     for kx in 0..<k {
                         BLAS.sgemm(transA: false, transB: false, m: cout, n: nCols, k: ck, a: wk + kx * cout * ck, lda: ck,
                                    b: rows + kx, ldb: span, beta: kx == 0 ? 0 : 1, c: stage, ldc: span)
@@ -128,6 +135,8 @@ extension Conv2D {
         let rows = work, stage = work + ck * tileRows * wp, wk = stage + cout * tileRows * wp, dwk = wk + cout * kdim
         layoutWeights(params + weightOffset, into: wk)
         dwk.update(repeating: 0, count: cout * kdim)
+        let bf = useBF16 ? RowShiftBF16(self, span: tileRows * wp, base: dwk + cout * kdim) : nil
+        if dx != nil { bf?.packBackward(wk) }
         let outPlane = ho * wo
         let dW = grads + weightOffset, db = grads + biasOffset
         for n in 0..<x.n {
@@ -163,8 +172,10 @@ extension Conv2D {
                             }
                         }
                     }
+                    bf?.roundForBackward(rows: rows, stage: stage, span: span, pairs: dx != nil)
                 }
                 profiler.measure(.convGEMM) {
+                    if let bf { bf.weightGradient(dwk, span: span); return }
                     for kx in 0..<k {
                         BLAS.sgemm(transA: false, transB: true, m: cout, n: ck, k: nCols, a: stage, lda: span,
                                    b: rows + kx, ldb: span, beta: 1, c: dwk + kx * cout * ck, ldc: ck)
@@ -173,8 +184,12 @@ extension Conv2D {
                 if let dx {
                     profiler.measure(.convGEMM) {
                         for kx in 0..<k {
-                            BLAS.sgemm(transA: true, transB: false, m: ck, n: nCols, k: cout, a: wk + kx * cout * ck, lda: ck,
-                                       b: stage, ldb: span, beta: kx == 0 ? 0 : 1, c: rows + kx, ldc: span)
+                            if let bf {
+                                bf.inputGradient(rows: rows, kx: kx, span: span)
+                            } else {
+                                BLAS.sgemm(transA: true, transB: false, m: ck, n: nCols, k: cout, a: wk + kx * cout * ck, lda: ck,
+                                           b: stage, ldb: span, beta: kx == 0 ? 0 : 1, c: rows + kx, ldc: span)
+                            }
                             if kx == 0 {
                                 // Columns the kx = 0 product does not cover (the last k−1 of each row).
                                 for r in 0..<ck { (rows + r * span + nCols).update(repeating: 0, count: k - 1) }

@@ -1,0 +1,58 @@
+#ifndef DIP_BF16_H
+#define DIP_BF16_H
+/*
+ * bf16 matrix products with fp32 accumulation for the engine's convolutions (dip_bf16.c), on CPUs
+ * with AVX512_BF16 (VDPBF16PS: 32 multiply-adds per instruction, twice an fp32 FMA's 16).
+ * Operands are rounded to bfloat16 (8-bit mantissa, round to nearest even) when converted;
+ * products and sums are fp32. Every function works on a caller-given range so the caller can
+ * split work across threads; none allocates, none keeps state.
+ *
+ * Layouts:
+ * - bf16 rows: plain row-major uint16 (the top half of each float, rounded).
+ * - pair rows ("interleaved"): one uint32 per column holding (row 2q, row 2q+1) of a float matrix
+ *   as (low, high) bf16 halves; pair row q of a K-row matrix covers rows 2q and 2q+1 (a missing
+ *   odd last row is zero). VDPBF16PS multiplies such a pair by a pair of A and adds both.
+ * - packed A: `dip_bf16_pack_a` — slivers of DIP_BF16_MR rows, per pair q the sliver's MR pairs.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Rows per packed-A sliver and columns per microkernel tile of dip_bf16_gemm_nn. */
+#define DIP_BF16_MR 8
+#define DIP_BF16_NR 48
+
+/* 1 when the CPU (and OS) support AVX512F, AVX512BW and AVX512_BF16; 0 otherwise. Nothing else in
+ * this header may be called when it returns 0. */
+int dip_bf16_supported(void);
+
+/* dst[i] = bf16(src[i]) for i < n. */
+void dip_bf16_convert(const float *src, uint16_t *dst, long n);
+
+/* dst[j] = (bf16(lo[j]), bf16(hi[j])) for j < n; hi NULL means a zero row. */
+void dip_bf16_interleave(const float *lo, const float *hi, uint32_t *dst, long n);
+
+/* uint32 elements of a packed m×k A (m rounded up to MR, k to even). */
+size_t dip_bf16_packed_a_count(int m, int k);
+
+/* Packs the m×k matrix whose element (i, p) is a[i*rs + p*cs] (so either orientation packs). */
+void dip_bf16_pack_a(int m, int k, const float *a, long rs, long cs, uint32_t *packed);
+
+/* C(i, j) (+)= Σ_p A(i, p)·B(p, j) for i < m, j in [n0, n1): A packed from an m×k matrix, B as
+ * pair rows (ceil(k/2) of them, ldb uint32 apart), C fp32 row-major (ldc). accumulate 0
+ * overwrites C. */
+void dip_bf16_gemm_nn(int m, int k, long n0, long n1, const uint32_t *packed_a, const uint32_t *b,
+                      long ldb, float *c, long ldc, int accumulate);
+
+/* C(i, j) += Σ_{p<k} A[i*lda + p]·B[j*ldb + p] for i < m, j in [n0, n1): both operands bf16 rows
+ * (a "dot product" GEMM, for weight gradients where k is the long spatial dimension). */
+void dip_bf16_gemm_nt(int m, long n0, long n1, long k, const uint16_t *a, long lda, const uint16_t *b,
+                      long ldb, float *c, long ldc);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,76 @@
+import CBF16
+import Glibc
+
+/// The engine's bf16 products (Sources/CBF16): operands rounded to bfloat16, products summed in
+/// fp32, on CPUs with AVX512_BF16, where one VDPBF16PS does twice the multiply-adds of an fp32
+/// FMA. Parameters, activations, gradients and Adam's state stay fp32 ("master weights"); only the
+/// convolutions' GEMM operands are rounded. The wrappers split work across `Parallel.workers`
+/// in fixed contiguous ranges, so results do not depend on scheduling.
+enum BF16 {
+    /// Whether the CPU can run the bf16 kernels.
+    static let available: Bool = dip_bf16_supported() != 0
+    /// The default for new convolutions: bf16 where available unless DIP_PRECISION=fp32.
+    static let enabledByDefault: Bool = {
+        guard available else { return false }
+        if let v = getenv("DIP_PRECISION"), String(cString: v) == "fp32" { return false }
+        return true
+    }()
+
+    static let mr = Int(DIP_BF16_MR), nr = Int(DIP_BF16_NR)
+
+    /// UInt32 elements of a packed m×k A operand.
+    static func packedCount(m: Int, k: Int) -> Int { Int(dip_bf16_packed_a_count(Int32(m), Int32(k))) }
+    /// Pair rows of a k-row operand.
+    static func pairRows(_ k: Int) -> Int { (k + 1) / 2 }
+
+    /// Packs the m×k matrix with element (i, p) at a[i·rs + p·cs].
+    static func packA(m: Int, k: Int, _ a: UnsafePointer<Float>, rs: Int, cs: Int, into packed: UnsafeMutablePointer<UInt32>) {
+        dip_bf16_pack_a(Int32(m), Int32(k), a, rs, cs, packed)
+    }
+
+    /// Pair rows of a rows×n float matrix (row stride ld): pair row q = rows 2q, 2q+1, stride ldp.
+    static func interleave(_ src: UnsafePointer<Float>, rows: Int, n: Int, ld: Int,
+                           into dst: UnsafeMutablePointer<UInt32>, ldp: Int) {
+        let pairs = pairRows(rows)
+        Parallel.forEach(pairs, costPerItem: 2 * n) { range in
+            for q in range {
+                let lo = src + 2 * q * ld
+                dip_bf16_interleave(lo, 2 * q + 1 < rows ? lo + ld : nil, dst + q * ldp, n)
+            }
+        }
+    }
+
+    /// bf16 copy of a rows×n float matrix (row strides ld and ldd).
+    static func convert(_ src: UnsafePointer<Float>, rows: Int, n: Int, ld: Int,
+                        into dst: UnsafeMutablePointer<UInt16>, ldd: Int) {
+        Parallel.forEach(rows, costPerItem: n) { range in
+            for r in range { dip_bf16_convert(src + r * ld, dst + r * ldd, n) }
+        }
+    }
+
+    /// C(m×n) (+)= A·B with A packed (m×k) and B as pair rows (ldb); columns split across workers
+    /// in whole register tiles.
+    static func gemmNN(m: Int, n: Int, k: Int, a: UnsafePointer<UInt32>, b: UnsafePointer<UInt32>, ldb: Int,
+                       c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        let tiles = (n + nr - 1) / nr
+        Parallel.forEach(tiles, costPerItem: m * k) { range in
+            dip_bf16_gemm_nn(Int32(m), Int32(k), range.lowerBound * nr, min(n, range.upperBound * nr), a, b, ldb,
+                             c, ldc, accumulate ? 1 : 0)
+        }
+    }
+
+    /// C(m×n) += A(m×k)·B(n×k)ᵀ with both bf16 rows; the n rows of B split across workers.
+    static func gemmNT(m: Int, n: Int, k: Int, a: UnsafePointer<UInt16>, lda: Int, b: UnsafePointer<UInt16>, ldb: Int,
+                       c: UnsafeMutablePointer<Float>, ldc: Int) {
+        Parallel.forEach(n, costPerItem: m * k) { range in
+            dip_bf16_gemm_nt(Int32(m), range.lowerBound, range.upperBound, k, a, lda, b, ldb, c, ldc)
+        }
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == Float {
+    /// The same memory as UInt32 (bf16 pairs) — workspaces are allocated as floats.
+    var asPairs: UnsafeMutablePointer<UInt32> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: UInt32.self) }
+    /// The same memory as UInt16 (bf16 values).
+    var asBF16: UnsafeMutablePointer<UInt16> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: UInt16.self) }
+}

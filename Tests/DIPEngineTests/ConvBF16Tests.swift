@@ -1,0 +1,98 @@
+@testable import DIPEngine
+import XCTest
+
+/// The bf16 products of the padded-row convolution (RowShiftBF16 + Sources/CBF16) against the
+/// naive reference with the same bf16-rounded operands — equal up to fp32 summation order — and
+/// against finite differences of the layer's own forward (within bf16 rounding: a weight moved by
+/// ε rounds differently, ~2^-9 of it). Skipped on CPUs without AVX512_BF16.
+final class ConvBF16Tests: XCTestCase {
+    override func setUpWithError() throws {
+        try BLAS.load()
+        try XCTSkipUnless(BF16.available, "CPU without AVX512_BF16")
+    }
+
+    struct Case { let cin, cout, k: Int; let padding: PaddingMode; let h, w, batch, budget: Int }
+
+    let cases: [Case] = [
+        Case(cin: 3, cout: 5, k: 3, padding: .reflection, h: 9, w: 11, batch: 1, budget: 40),      // odd cin·k, 1-row tiles
+        Case(cin: 4, cout: 9, k: 3, padding: .zero, h: 8, w: 8, batch: 2, budget: 1 << 20),        // cout past one 8-row sliver
+        Case(cin: 2, cout: 3, k: 5, padding: .reflection, h: 8, w: 9, batch: 1, budget: 200),      // 5×5, 2-row tiles
+        Case(cin: 90, cout: 7, k: 3, padding: .reflection, h: 6, w: 7, batch: 1, budget: 1 << 20), // k past one 128-pair block
+        Case(cin: 6, cout: 17, k: 3, padding: .reflection, h: 12, w: 30, batch: 1, budget: 1 << 20), // columns past one 48-wide tile
+    ]
+
+    func layer(_ c: Case) throws -> Conv2D {
+        var l = try Conv2D(cin: c.cin, cout: c.cout, k: c.k, stride: 1, padding: c.padding, h: c.h, w: c.w,
+                           offset: 3, columnBudget: c.budget)
+        l.allowBF16 = true
+        l.biasMatters = true
+        XCTAssertTrue(l.useBF16)
+        return l
+    }
+
+    func testForwardMatchesRoundedReference() throws {
+        for (index, c) in cases.enumerated() {
+            let l = try layer(c)
+            var rng = SeededRandom(seed: UInt64(index), stream: "bf16")
+            let params = FloatBuffer(count: 3 + l.parameterCount)
+            l.initialise(params.pointer, rng: &rng)
+            let x = TestTensor(n: c.batch, c: c.cin, h: c.h, w: c.w); x.fill(&rng)
+            let y = TestTensor(n: c.batch, c: c.cout, h: l.ho, w: l.wo)
+            let work = FloatBuffer(count: l.columnFloats)
+            l.forward(x: x.view, y: y.view, params: params.pointer, cols: work.pointer)
+            let ref = ReferenceConv(layer: l).forward(x: x.p, n: c.batch, params: params.pointer, round: roundedBF16)
+            for i in 0..<ref.count { XCTAssertEqual(y[i], ref[i], accuracy: 2e-5 * Float(c.cin * c.k * c.k), "case \(index) element \(i)") }
+        }
+    }
+
+    func testBackwardMatchesRoundedReference() throws {
+        for (index, c) in cases.enumerated() {
+            let l = try layer(c)
+            var rng = SeededRandom(seed: UInt64(index), stream: "bf16grad")
+            let params = FloatBuffer(count: 3 + l.parameterCount)
+            let grads = FloatBuffer(count: 3 + l.parameterCount)
+            l.initialise(params.pointer, rng: &rng)
+            let x = TestTensor(n: c.batch, c: c.cin, h: c.h, w: c.w); x.fill(&rng)
+            let dy = TestTensor(n: c.batch, c: c.cout, h: l.ho, w: l.wo); dy.fill(&rng)
+            let dx = TestTensor(n: c.batch, c: c.cin, h: c.h, w: c.w); dx.fill(&rng) // garbage to overwrite
+            let work = FloatBuffer(count: l.columnFloats)
+            l.backward(x: x.view, dy: dy.view, dx: dx.view, accumulate: false, params: params.pointer,
+                       grads: grads.pointer, cols: work.pointer)
+            let ref = ReferenceConv(layer: l).backward(x: x.p, dy: dy.p, n: c.batch, params: params.pointer, round: roundedBF16)
+            let tol = 2e-5 * Float(c.h * c.w * c.batch + c.cout * c.k * c.k)
+            for i in 0..<ref.dW.count { XCTAssertEqual(grads.pointer[3 + i], ref.dW[i], accuracy: tol, "case \(index) dW \(i)") }
+            for i in 0..<ref.dx.count { XCTAssertEqual(dx[i], ref.dx[i], accuracy: tol, "case \(index) dx \(i)") }
+        }
+    }
+
+    func testBackwardMatchesFiniteDifferences() throws {
+        for (index, c) in cases.enumerated() {
+            let l = try layer(c)
+            var rng = SeededRandom(seed: UInt64(index), stream: "bf16fd")
+            let params = FloatBuffer(count: 3 + l.parameterCount)
+            let grads = FloatBuffer(count: 3 + l.parameterCount)
+            l.initialise(params.pointer, rng: &rng)
+            let x = TestTensor(n: c.batch, c: c.cin, h: c.h, w: c.w); x.fill(&rng)
+            let y = TestTensor(n: c.batch, c: c.cout, h: l.ho, w: l.wo)
+            let r = TestTensor(n: c.batch, c: c.cout, h: l.ho, w: l.wo); r.fill(&rng)
+            let dx = TestTensor(n: c.batch, c: c.cin, h: c.h, w: c.w)
+            let work = FloatBuffer(count: l.columnFloats)
+            l.backward(x: x.view, dy: r.view, dx: dx.view, accumulate: false, params: params.pointer,
+                       grads: grads.pointer, cols: work.pointer)
+            let loss: () -> Double = {
+                l.forward(x: x.view, y: y.view, params: params.pointer, cols: work.pointer)
+                return dot(y.p, r.p, y.count)
+            }
+            // Scale of a gradient entry: a sum of that many products of values in ±1.
+            let scale = Double(c.h * c.w * c.batch).squareRoot()
+            for i in stride(from: 3, to: 3 + l.cout * l.kdim, by: max(1, l.cout * l.kdim / 25)) {
+                let num = centralDifference(params.pointer, i, eps: 0.05, loss)
+                assertClose(Double(grads.pointer[i]), num, rtol: 3e-2, atol: 1e-2 * scale, "case \(index) param \(i)")
+            }
+            for i in stride(from: 0, to: x.count, by: max(1, x.count / 40)) {
+                let num = centralDifference(x.p, i, eps: 0.05, loss)
+                assertClose(Double(dx[i]), num, rtol: 3e-2, atol: 1e-2, "case \(index) input \(i)")
+            }
+        }
+    }
+}
