@@ -132,21 +132,25 @@ static inline __mmask16 lane_mask(long count) {
     return (__mmask16)((1u << count) - 1);
 }
 
-TARGET void dip_bf16_gemm_nn(int m, int k, long n0, long n1, const uint32_t *packed_a, const uint32_t *b,
-                             long ldb, float *c, long ldc, int accumulate) {
+TARGET void dip_bf16_gemm_nn(int m, int k, int parts, long n0, long n1, const uint32_t *packed_a, long a_stride,
+                             const uint32_t *b, long ldb, long b_shift, float *c, long ldc, int accumulate) {
     int kp = (k + 1) / 2;
     int slivers = (m + MR - 1) / MR;
-    for (int q0 = 0; q0 < kp; q0 += KC) {
-        int qn = kp - q0 < KC ? kp - q0 : KC;
-        int acc = accumulate || q0 > 0;
-        for (long j = n0; j < n1; j += NR) {
-            long nj = n1 - j;
-            __mmask16 m0 = lane_mask(nj), m1 = lane_mask(nj - 16), m2 = lane_mask(nj - 32);
-            const uint32_t *bt = b + (size_t)q0 * ldb + j;
-            for (int s = 0; s < slivers; s++) {
-                int rows = m - s * MR < MR ? m - s * MR : MR;
-                tile_nn(qn, packed_a + ((size_t)s * kp + q0) * MR, bt, ldb, m0, m1, m2,
-                        c + (size_t)s * MR * ldc + j, ldc, rows, acc);
+    /* Per column tile all parts and k blocks, so the tile's C rows stay in cache between them. */
+    for (long j = n0; j < n1; j += NR) {
+        long nj = n1 - j;
+        __mmask16 m0 = lane_mask(nj), m1 = lane_mask(nj - 16), m2 = lane_mask(nj - 32);
+        for (int t = 0; t < parts; t++) {
+            const uint32_t *at = packed_a + (size_t)t * a_stride;
+            for (int q0 = 0; q0 < kp; q0 += KC) {
+                int qn = kp - q0 < KC ? kp - q0 : KC;
+                int acc = accumulate || t > 0 || q0 > 0;
+                const uint32_t *bt = b + t * b_shift + (long)q0 * ldb + j;
+                for (int s = 0; s < slivers; s++) {
+                    int rows = m - s * MR < MR ? m - s * MR : MR;
+                    tile_nn(qn, at + ((size_t)s * kp + q0) * MR, bt, ldb, m0, m1, m2,
+                            c + (size_t)s * MR * ldc + j, ldc, rows, acc);
+                }
             }
         }
     }
@@ -156,41 +160,45 @@ TARGET void dip_bf16_gemm_nn(int m, int k, long n0, long n1, const uint32_t *pac
 #define TI 4
 #define TJ 6
 
-TARGET void dip_bf16_gemm_nt(int m, long n0, long n1, long k, const uint16_t *a, long lda, const uint16_t *b,
-                             long ldb, float *c, long ldc) {
+TARGET void dip_bf16_gemm_nt(int m, long n0, long n1, long k, int parts, const uint16_t *a, long lda,
+                             const uint16_t *b, long ldb, long b_shift, float *c, long ldc, long c_stride) {
     long full = k / 32 * 32;
     __mmask32 tail = (__mmask32)(k - full == 0 ? 0 : ((1ull << (k - full)) - 1));
     for (int i0 = 0; i0 < m; i0 += TI) {
         const uint16_t *ar[TI];
         for (int t = 0; t < TI; t++) ar[t] = a + (size_t)(i0 + t < m ? i0 + t : m - 1) * lda;
-        for (long j0 = n0; j0 < n1; j0 += TJ) {
-            const uint16_t *br[TJ];
-            for (int u = 0; u < TJ; u++) br[u] = b + (size_t)(j0 + u < n1 ? j0 + u : n1 - 1) * ldb;
-            __m512 acc[TI][TJ];
-            for (int t = 0; t < TI; t++)
-                for (int u = 0; u < TJ; u++) acc[t][u] = _mm512_setzero_ps();
-            for (long p = 0; p < full; p += 32) {
-                __m512bh bv[TJ];
+        for (int part = 0; part < parts; part++) {
+            const uint16_t *bp = b + part * b_shift;
+            float *cp = c + part * c_stride;
+            for (long j0 = n0; j0 < n1; j0 += TJ) {
+                const uint16_t *br[TJ];
+                for (int u = 0; u < TJ; u++) br[u] = bp + (size_t)(j0 + u < n1 ? j0 + u : n1 - 1) * ldb;
+                __m512 acc[TI][TJ];
+                for (int t = 0; t < TI; t++)
+                    for (int u = 0; u < TJ; u++) acc[t][u] = _mm512_setzero_ps();
+                for (long p = 0; p < full; p += 32) {
+                    __m512bh bv[TJ];
 #pragma clang loop unroll(full)
-                for (int u = 0; u < TJ; u++) bv[u] = (__m512bh)_mm512_loadu_si512((const void *)(br[u] + p));
+                    for (int u = 0; u < TJ; u++) bv[u] = (__m512bh)_mm512_loadu_si512((const void *)(br[u] + p));
 #pragma clang loop unroll(full)
-                for (int t = 0; t < TI; t++) {
-                    __m512bh av = (__m512bh)_mm512_loadu_si512((const void *)(ar[t] + p));
+                    for (int t = 0; t < TI; t++) {
+                        __m512bh av = (__m512bh)_mm512_loadu_si512((const void *)(ar[t] + p));
 #pragma clang loop unroll(full)
-                    for (int u = 0; u < TJ; u++) acc[t][u] = _mm512_dpbf16_ps(acc[t][u], av, bv[u]);
+                        for (int u = 0; u < TJ; u++) acc[t][u] = _mm512_dpbf16_ps(acc[t][u], av, bv[u]);
+                    }
                 }
-            }
-            if (tail) {
-                __m512bh bv[TJ];
-                for (int u = 0; u < TJ; u++) bv[u] = (__m512bh)_mm512_maskz_loadu_epi16(tail, br[u] + full);
-                for (int t = 0; t < TI; t++) {
-                    __m512bh av = (__m512bh)_mm512_maskz_loadu_epi16(tail, ar[t] + full);
-                    for (int u = 0; u < TJ; u++) acc[t][u] = _mm512_dpbf16_ps(acc[t][u], av, bv[u]);
+                if (tail) {
+                    __m512bh bv[TJ];
+                    for (int u = 0; u < TJ; u++) bv[u] = (__m512bh)_mm512_maskz_loadu_epi16(tail, br[u] + full);
+                    for (int t = 0; t < TI; t++) {
+                        __m512bh av = (__m512bh)_mm512_maskz_loadu_epi16(tail, ar[t] + full);
+                        for (int u = 0; u < TJ; u++) acc[t][u] = _mm512_dpbf16_ps(acc[t][u], av, bv[u]);
+                    }
                 }
+                for (int t = 0; t < TI && i0 + t < m; t++)
+                    for (int u = 0; u < TJ && j0 + u < n1; u++)
+                        cp[(size_t)(i0 + t) * ldc + j0 + u] += _mm512_reduce_add_ps(acc[t][u]);
             }
-            for (int t = 0; t < TI && i0 + t < m; t++)
-                for (int u = 0; u < TJ && j0 + u < n1; u++)
-                    c[(size_t)(i0 + t) * ldc + j0 + u] += _mm512_reduce_add_ps(acc[t][u]);
         }
     }
 }

@@ -28,6 +28,19 @@ enum BF16 {
         dip_bf16_pack_a(Int32(m), Int32(k), a, rs, cs, packed)
     }
 
+    /// Pair row q of a rows×n float matrix (row stride ld) into dst.
+    @inline(__always)
+    static func interleaveRow(_ src: UnsafePointer<Float>, q: Int, rows: Int, n: Int, ld: Int, into dst: UnsafeMutablePointer<UInt32>) {
+        let lo = src + 2 * q * ld
+        dip_bf16_interleave(lo, 2 * q + 1 < rows ? lo + ld : nil, dst, n)
+    }
+
+    /// Row r of a float matrix (row stride ld) as bf16 into dst.
+    @inline(__always)
+    static func convertRow(_ src: UnsafePointer<Float>, r: Int, n: Int, ld: Int, into dst: UnsafeMutablePointer<UInt16>) {
+        dip_bf16_convert(src + r * ld, dst, n)
+    }
+
     /// Pair rows of a rows×n float matrix (row stride ld): pair row q = rows 2q, 2q+1, stride ldp.
     static func interleave(_ src: UnsafePointer<Float>, rows: Int, n: Int, ld: Int,
                            into dst: UnsafeMutablePointer<UInt32>, ldp: Int) {
@@ -48,22 +61,27 @@ enum BF16 {
         }
     }
 
-    /// C(m×n) (+)= A·B with A packed (m×k) and B as pair rows (ldb); columns split across workers
-    /// in whole register tiles.
-    static func gemmNN(m: Int, n: Int, k: Int, a: UnsafePointer<UInt32>, b: UnsafePointer<UInt32>, ldb: Int,
+    /// C(m×n) (+)= Σ_t A_t·B_t over `parts` terms: A_t packed (m×k) at a + t·aStride, B_t pair rows
+    /// at b + t·bShift (ldb). Columns split across workers in whole register tiles; each worker
+    /// runs every part on its columns, so C is written by one worker per column.
+    static func gemmNN(m: Int, n: Int, k: Int, parts: Int = 1, a: UnsafePointer<UInt32>, aStride: Int = 0,
+                       b: UnsafePointer<UInt32>, ldb: Int, bShift: Int = 0,
                        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         let tiles = (n + nr - 1) / nr
-        Parallel.forEach(tiles, costPerItem: m * k) { range in
-            dip_bf16_gemm_nn(Int32(m), Int32(k), range.lowerBound * nr, min(n, range.upperBound * nr), a, b, ldb,
-                             c, ldc, accumulate ? 1 : 0)
+        Parallel.forEach(tiles, costPerItem: m * k * parts) { range in
+            dip_bf16_gemm_nn(Int32(m), Int32(k), Int32(parts), range.lowerBound * nr, min(n, range.upperBound * nr),
+                             a, aStride, b, ldb, bShift, c, ldc, accumulate ? 1 : 0)
         }
     }
 
-    /// C(m×n) += A(m×k)·B(n×k)ᵀ with both bf16 rows; the n rows of B split across workers.
-    static func gemmNT(m: Int, n: Int, k: Int, a: UnsafePointer<UInt16>, lda: Int, b: UnsafePointer<UInt16>, ldb: Int,
-                       c: UnsafeMutablePointer<Float>, ldc: Int) {
-        Parallel.forEach(n, costPerItem: m * k) { range in
-            dip_bf16_gemm_nt(Int32(m), range.lowerBound, range.upperBound, k, a, lda, b, ldb, c, ldc)
+    /// C_t(m×n) += A(m×k)·B_tᵀ for t < parts, B_t = b + t·bShift (n×k), C_t = c + t·cStride; all
+    /// bf16 rows. The n rows split across workers.
+    static func gemmNT(m: Int, n: Int, k: Int, parts: Int = 1, a: UnsafePointer<UInt16>, lda: Int,
+                       b: UnsafePointer<UInt16>, ldb: Int, bShift: Int = 0,
+                       c: UnsafeMutablePointer<Float>, ldc: Int, cStride: Int = 0) {
+        Parallel.forEach(n, costPerItem: m * k * parts) { range in
+            dip_bf16_gemm_nt(Int32(m), range.lowerBound, range.upperBound, k, Int32(parts), a, lda, b, ldb, bShift,
+                             c, ldc, cStride)
         }
     }
 }

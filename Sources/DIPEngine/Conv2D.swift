@@ -35,8 +35,9 @@ struct Conv2D {
     var parameterCount: Int { cout * kdim + cout }
     /// Floats the shared column workspace must hold for this layer.
     var columnFloats: Int {
-        if isPointwise { return 0 }
-        return useRowShift ? rowShiftFloats : kdim * rowsPerTile * wo
+        if useRowShift { return rowShiftFloats }
+        let bf16 = useBF16 ? BF16Workspace.floats(m: cout, kRows: kdim, parts: 1, span: rowsPerTile * wo) : 0
+        return (isPointwise ? 0 : kdim * rowsPerTile * wo) + bf16
     }
     /// The budget this layer was planned with.
     let columnBudgetUsed: Int
@@ -45,9 +46,9 @@ struct Conv2D {
     var useRowShift: Bool { usesRowShift && allowRowShift }
     var allowRowShift = Conv2D.rowShiftEnabled
     static let rowShiftEnabled: Bool = getenv("DIP_CONV_IM2COL") == nil
-    /// Whether the padded-row path multiplies in bf16 (`BF16`, `RowShiftBF16.swift`): on CPUs with
-    /// AVX512_BF16 unless DIP_PRECISION=fp32. Tests set `allowBF16` per layer.
-    var useBF16: Bool { useRowShift && allowBF16 && BF16.available }
+    /// Whether the products run in bf16 (`BF16`, `BF16Workspace`; every path but the thin 1×1
+    /// loops): on CPUs with AVX512_BF16 unless DIP_PRECISION=fp32. Tests set `allowBF16` per layer.
+    var useBF16: Bool { allowBF16 && BF16.available && !isThin }
     var allowBF16 = BF16.enabledByDefault
     /// Multiply-accumulates of one forward pass for one image.
     var macs: Int { cout * kdim * ho * wo }
@@ -176,7 +177,7 @@ struct Conv2D {
 
 
     @inline(__always)
-    private func addBias(_ y: UnsafeMutablePointer<Float>, ldy: Int, count: Int, bias: UnsafePointer<Float>) {
+    func addBias(_ y: UnsafeMutablePointer<Float>, ldy: Int, count: Int, bias: UnsafePointer<Float>) {
         Parallel.forEach(cout, costPerItem: count) { range in
             for co in range {
                 let b = bias[co]
@@ -199,6 +200,10 @@ struct Conv2D {
             }
             if useRowShift {
                 rowShiftForward(x: x.one(n), y: y.one(n), params: params, work: cols, profiler: profiler)
+                continue
+            }
+            if useBF16 {
+                bf16Forward(src, dst, params: params, cols: cols, profiler: profiler)
                 continue
             }
             if isPointwise {
@@ -251,6 +256,11 @@ struct Conv2D {
                     for co in range { db[co] += Float(Kernels.longSum(g + co * outPlane, outPlane)) }
                 }
             } }
+            if useBF16 {
+                bf16Backward(src, g, dx?.image(n), accumulate: accumulate, params: params, grads: grads, cols: cols,
+                             profiler: profiler)
+                continue
+            }
             if isPointwise {
                 profiler.measure(.convGEMM) {
                     BLAS.sgemm(transA: false, transB: true, m: cout, n: cin, k: outPlane, a: g, lda: outPlane,

@@ -20,7 +20,9 @@
 ///   "SkylakeX" kernels when the CPU has them (Debian's 0.3.21 would use Haswell's, and some
 ///   environments preset OPENBLAS_CORETYPE=Haswell) unless DIP_OPENBLAS_CORETYPE names a core, and makes idle OpenBLAS workers sleep instead of spinning against the
 ///   engine's own parallel loops (`Parallel`: one thread per core on a small C fork-join pool,
-///   Sources/CParallel/dip_parallel.c, fixed chunking, no reductions across chunks).
+///   Sources/CParallel/dip_parallel.c, fixed chunking, no reductions across chunks). On CPUs with
+///   AVX512_BF16 the stride-1 k×k convolutions multiply in bf16 with fp32 sums (`BF16`,
+///   Sources/CBF16: twice the multiply-adds per instruction of fp32; DIP_PRECISION=fp32 turns it off).
 /// - Allocation: `step()` allocates no buffers and touches no new pages (dip-bench reports page
 ///   faults per step: 0 here). What remains per step is tiny and outside the engine's buffers: one
 ///   32-byte closure box per parallel loop (Swift's `withoutActuallyEscaping`) and OpenBLAS's own
@@ -28,5 +30,8 @@
 /// - `dip-bench engine` measures it (per-step time, GFLOP/s, peak memory, sgemm reference).
 public enum DIPEngineInfo {
     /// Engine version, bumped when results for a given seed change.
-    public static let version = "1.0"
+    public static let version = "1.1"
+    /// What the convolutions multiply in: "bf16" (operands rounded to bfloat16, fp32 sums) on
+    /// CPUs with AVX512_BF16 unless DIP_PRECISION=fp32, else "fp32".
+    public static var convolutionPrecision: String { BF16.enabledByDefault ? "bf16" : "fp32" }
 }

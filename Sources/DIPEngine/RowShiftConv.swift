@@ -17,10 +17,10 @@ extension Conv2D {
     var rowShiftBudget: Int { columnBudgetUsed }
 
     /// Workspace floats: rows (cin·k × R·Wp), stage (cout × R·Wp), W_kx and dW_kx (cout·kdim each),
-    /// and with bf16 products the rounded operands (`RowShiftBF16`).
+    /// and with bf16 products the rounded operands (`BF16Workspace`, one part per tap kx).
     var rowShiftFloats: Int {
         let span = rowShiftRows * paddedWidth
-        return cin * k * span + cout * span + 2 * cout * kdim + (useBF16 ? RowShiftBF16.floats(self, span: span) : 0)
+        return cin * k * span + cout * span + 2 * cout * kdim + (useBF16 ? BF16Workspace.floats(m: cout, kRows: cin * k, parts: k, span: span) : 0)
     }
 
     private func layoutWeights(_ wt: UnsafePointer<Float>, into wk: UnsafeMutablePointer<Float>) {
@@ -91,8 +91,8 @@ extension Conv2D {
         let wp = paddedWidth, tileRows = rowShiftRows, ck = cin * k
         let rows = work, stage = work + ck * tileRows * wp, wk = stage + cout * tileRows * wp
         layoutWeights(params + weightOffset, into: wk)
-        let bf = useBF16 ? RowShiftBF16(self, span: tileRows * wp, base: wk + 2 * cout * kdim) : nil
-        bf?.packForward(wk)
+        let bf = useBF16 ? BF16Workspace(m: cout, kRows: ck, parts: k, span: tileRows * wp, base: wk + 2 * cout * kdim) : nil
+        for kx in 0..<k { bf?.packForward(part: kx, wk + kx * cout * ck, rs: ck, cs: 1) }
         let outPlane = ho * wo, bias = params + biasOffset
         for n in 0..<x.n {
             let src = x.image(n), dst = y.image(n)
@@ -102,10 +102,10 @@ extension Conv2D {
                 let span = (oy1 - oy0) * wp, nCols = span - (k - 1)
                 profiler.measure(.convIm2col) {
                     buildRows(src, oy0: oy0, oy1: oy1, rows: rows)
-                    bf?.roundRowsAsPairs(rows, span: span)
+                    bf?.roundAsPairs(rows, ld: span, span: span)
                 }
                 profiler.measure(.convGEMM) {
-                    if let bf { bf.forward(stage: stage, span: span); return }
+                    if let bf { bf.forward(n: nCols, span: span, y: stage, ldc: span); return }
                     for kx in 0..<k {
                         BLAS.sgemm(transA: false, transB: false, m: cout, n: nCols, k: ck, a: wk + kx * cout * ck, lda: ck,
                                    b: rows + kx, ldb: span, beta: kx == 0 ? 0 : 1, c: stage, ldc: span)
@@ -135,8 +135,8 @@ extension Conv2D {
         let rows = work, stage = work + ck * tileRows * wp, wk = stage + cout * tileRows * wp, dwk = wk + cout * kdim
         layoutWeights(params + weightOffset, into: wk)
         dwk.update(repeating: 0, count: cout * kdim)
-        let bf = useBF16 ? RowShiftBF16(self, span: tileRows * wp, base: dwk + cout * kdim) : nil
-        if dx != nil { bf?.packBackward(wk) }
+        let bf = useBF16 ? BF16Workspace(m: cout, kRows: ck, parts: k, span: tileRows * wp, base: dwk + cout * kdim) : nil
+        if dx != nil { for kx in 0..<k { bf?.packBackward(part: kx, wk + kx * cout * ck, rs: ck, cs: 1) } }
         let outPlane = ho * wo
         let dW = grads + weightOffset, db = grads + biasOffset
         for n in 0..<x.n {
@@ -172,10 +172,10 @@ extension Conv2D {
                             }
                         }
                     }
-                    bf?.roundForBackward(rows: rows, stage: stage, span: span, pairs: dx != nil)
+                    bf?.roundForBackward(x: rows, ldx: span, dy: stage, ldy: span, span: span, pairs: dx != nil)
                 }
                 profiler.measure(.convGEMM) {
-                    if let bf { bf.weightGradient(dwk, span: span); return }
+                    if let bf { bf.weightGradient(n: nCols, span: span, dW: dwk, ldc: ck, tStride: cout * ck); return }
                     for kx in 0..<k {
                         BLAS.sgemm(transA: false, transB: true, m: cout, n: ck, k: nCols, a: stage, lda: span,
                                    b: rows + kx, ldb: span, beta: 1, c: dwk + kx * cout * ck, ldc: ck)
@@ -183,13 +183,10 @@ extension Conv2D {
                 }
                 if let dx {
                     profiler.measure(.convGEMM) {
+                        if let bf { bf.inputGradient(span: span, c: rows, ldc: span, accumulate: false); return }
                         for kx in 0..<k {
-                            if let bf {
-                                bf.inputGradient(rows: rows, kx: kx, span: span)
-                            } else {
-                                BLAS.sgemm(transA: true, transB: false, m: ck, n: nCols, k: cout, a: wk + kx * cout * ck, lda: ck,
-                                           b: stage, ldb: span, beta: kx == 0 ? 0 : 1, c: rows + kx, ldc: span)
-                            }
+                            BLAS.sgemm(transA: true, transB: false, m: ck, n: nCols, k: cout, a: wk + kx * cout * ck, lda: ck,
+                                       b: stage, ldb: span, beta: kx == 0 ? 0 : 1, c: rows + kx, ldc: span)
                             if kx == 0 {
                                 // Columns the kx = 0 product does not cover (the last k−1 of each row).
                                 for r in 0..<ck { (rows + r * span + nCols).update(repeating: 0, count: k - 1) }

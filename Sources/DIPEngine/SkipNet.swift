@@ -48,12 +48,13 @@ final class SkipNet {
 
     /// Builds the plan for `batch` images of height × width (multiples of 2^levels).
     /// `activationSlope` is LeakyReLU's negative slope (DIP: 0.2); tests use 1 (no kinks) to check
-    /// gradients tightly. A plan above `memoryBudget` bytes throws `EngineError.overBudget` before
-    /// any buffer is allocated.
+    /// gradients tightly. `bf16` multiplies the convolutions in bf16 (`BF16`; tests of the whole
+    /// net's calculus turn it off). A plan above `memoryBudget` bytes throws
+    /// `EngineError.overBudget` before any buffer is allocated.
     init(config: SkipNetConfig, batch: Int = 1, height: Int, width: Int, seed: UInt64,
-         activationSlope: Float = 0.2, memoryBudget: Int = .max) throws {
+         activationSlope: Float = 0.2, memoryBudget: Int = .max, bf16: Bool = BF16.enabledByDefault) throws {
         let (builder, plannedFloats, workspace) = try SkipNet.plan(config: config, batch: batch, height: height, width: width,
-                                                                   slope: activationSlope)
+                                                                   slope: activationSlope, bf16: bf16)
         let (plannedBytes, overflow) = plannedFloats.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
         if overflow || plannedBytes > memoryBudget {
             throw EngineError.overBudget(what: "a \(width)×\(height) fit", bytes: overflow ? .max : plannedBytes,
@@ -118,7 +119,7 @@ final class SkipNet {
     /// the largest workspace + parameters ×5 (values, gradients, Adam's two moments, the guard's
     /// copy). Planners (tiling) call it to size a fit before anything is allocated.
     fileprivate static func plan(config: SkipNetConfig, batch: Int = 1, height: Int, width: Int,
-                                 slope: Float = 0.2) throws -> (builder: Builder, floats: Int, workspace: Int) {
+                                 slope: Float = 0.2, bf16: Bool = BF16.enabledByDefault) throws -> (builder: Builder, floats: Int, workspace: Int) {
         try config.validate()
         let m = config.sizeMultiple
         guard batch >= 1, height >= m, width >= m, height % m == 0, width % m == 0 else {
@@ -130,7 +131,7 @@ final class SkipNet {
         guard batch * height * width <= 1 << 26 else {
             throw EngineError.tooLarge("\(batch)×\(width)×\(height) pixels is beyond the engine's 64 Mpixel limit")
         }
-        var builder = Builder(config: config, batch: batch, slope: slope)
+        var builder = Builder(config: config, batch: batch, slope: slope, bf16: bf16)
         let zShape = builder.addNode(c: config.inputDepth, h: height, w: width, needsGrad: false)
         builder.inputNode = zShape
         let top = try builder.level(0, input: zShape)
@@ -313,8 +314,11 @@ private struct Builder {
     var inputNode = 0, outputNode = 0
 
     let slope: Float
+    let bf16: Bool
 
-    init(config: SkipNetConfig, batch: Int, slope: Float) { self.config = config; self.batch = batch; self.slope = slope }
+    init(config: SkipNetConfig, batch: Int, slope: Float, bf16: Bool) {
+        self.config = config; self.batch = batch; self.slope = slope; self.bf16 = bf16
+    }
 
     mutating func addNode(c: Int, h: Int, w: Int, needsGrad: Bool = true) -> Int {
         nodes.append(NodeSpec(c: c, h: h, w: w, needsGrad: needsGrad, sliceOf: nil, sliceFrom: 0))
@@ -334,6 +338,7 @@ private struct Builder {
         var layer = try Conv2D(cin: x.c, cout: cout, k: k, stride: stride, padding: config.padding,
                                h: x.h, w: x.w, offset: parameterCount)
         layer.biasMatters = !beforeBatchNorm
+        layer.allowBF16 = bf16
         parameterCount += layer.parameterCount
         let out = addNode(c: cout, h: layer.ho, w: layer.wo)
         ops.append(.conv(layer, input: input, output: out))

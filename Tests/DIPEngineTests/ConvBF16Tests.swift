@@ -1,7 +1,7 @@
 @testable import DIPEngine
 import XCTest
 
-/// The bf16 products of the padded-row convolution (RowShiftBF16 + Sources/CBF16) against the
+/// The bf16 products of every conv path (padded rows, im2col, 1×1; BF16Workspace + Sources/CBF16) against the
 /// naive reference with the same bf16-rounded operands — equal up to fp32 summation order — and
 /// against finite differences of the layer's own forward (within bf16 rounding: a weight moved by
 /// ε rounds differently, ~2^-9 of it). Skipped on CPUs without AVX512_BF16.
@@ -11,7 +11,10 @@ final class ConvBF16Tests: XCTestCase {
         try XCTSkipUnless(BF16.available, "CPU without AVX512_BF16")
     }
 
-    struct Case { let cin, cout, k: Int; let padding: PaddingMode; let h, w, batch, budget: Int }
+    struct Case {
+        let cin, cout, k: Int; var stride = 1; let padding: PaddingMode; let h, w, batch, budget: Int
+        var rowShift = true
+    }
 
     let cases: [Case] = [
         Case(cin: 3, cout: 5, k: 3, padding: .reflection, h: 9, w: 11, batch: 1, budget: 40),      // odd cin·k, 1-row tiles
@@ -19,12 +22,19 @@ final class ConvBF16Tests: XCTestCase {
         Case(cin: 2, cout: 3, k: 5, padding: .reflection, h: 8, w: 9, batch: 1, budget: 200),      // 5×5, 2-row tiles
         Case(cin: 90, cout: 7, k: 3, padding: .reflection, h: 6, w: 7, batch: 1, budget: 1 << 20), // k past one 128-pair block
         Case(cin: 6, cout: 17, k: 3, padding: .reflection, h: 12, w: 30, batch: 1, budget: 1 << 20), // columns past one 48-wide tile
+        Case(cin: 3, cout: 5, k: 3, padding: .reflection, h: 9, w: 11, batch: 2, budget: 100, rowShift: false), // im2col, stride 1
+        Case(cin: 4, cout: 10, k: 3, stride: 2, padding: .reflection, h: 10, w: 8, batch: 1, budget: 100),   // im2col, stride 2
+        Case(cin: 5, cout: 3, k: 5, stride: 2, padding: .zero, h: 12, w: 10, batch: 2, budget: 1 << 20),
+        Case(cin: 6, cout: 9, k: 1, padding: .reflection, h: 5, w: 7, batch: 2, budget: 1 << 20),          // 1×1
+        Case(cin: 20, cout: 12, k: 1, padding: .zero, h: 9, w: 11, batch: 1, budget: 60),                  // 1×1, 1-row tiles
+        Case(cin: 3, cout: 6, k: 1, stride: 2, padding: .zero, h: 6, w: 6, batch: 1, budget: 1 << 20),     // 1×1 stride 2
     ]
 
     func layer(_ c: Case) throws -> Conv2D {
-        var l = try Conv2D(cin: c.cin, cout: c.cout, k: c.k, stride: 1, padding: c.padding, h: c.h, w: c.w,
+        var l = try Conv2D(cin: c.cin, cout: c.cout, k: c.k, stride: c.stride, padding: c.padding, h: c.h, w: c.w,
                            offset: 3, columnBudget: c.budget)
         l.allowBF16 = true
+        l.allowRowShift = c.rowShift
         l.biasMatters = true
         XCTAssertTrue(l.useBF16)
         return l
@@ -59,7 +69,7 @@ final class ConvBF16Tests: XCTestCase {
             l.backward(x: x.view, dy: dy.view, dx: dx.view, accumulate: false, params: params.pointer,
                        grads: grads.pointer, cols: work.pointer)
             let ref = ReferenceConv(layer: l).backward(x: x.p, dy: dy.p, n: c.batch, params: params.pointer, round: roundedBF16)
-            let tol = 2e-5 * Float(c.h * c.w * c.batch + c.cout * c.k * c.k)
+            let tol = 2e-5 * Float(l.ho * l.wo * c.batch + c.cout * c.k * c.k)
             for i in 0..<ref.dW.count { XCTAssertEqual(grads.pointer[3 + i], ref.dW[i], accuracy: tol, "case \(index) dW \(i)") }
             for i in 0..<ref.dx.count { XCTAssertEqual(dx[i], ref.dx[i], accuracy: tol, "case \(index) dx \(i)") }
         }
@@ -84,7 +94,7 @@ final class ConvBF16Tests: XCTestCase {
                 return dot(y.p, r.p, y.count)
             }
             // Scale of a gradient entry: a sum of that many products of values in ±1.
-            let scale = Double(c.h * c.w * c.batch).squareRoot()
+            let scale = Double(l.ho * l.wo * c.batch).squareRoot()
             for i in stride(from: 3, to: 3 + l.cout * l.kdim, by: max(1, l.cout * l.kdim / 25)) {
                 let num = centralDifference(params.pointer, i, eps: 0.05, loss)
                 assertClose(Double(grads.pointer[i]), num, rtol: 3e-2, atol: 1e-2 * scale, "case \(index) param \(i)")

@@ -41,16 +41,18 @@ size_t dip_bf16_packed_a_count(int m, int k);
 /* Packs the m×k matrix whose element (i, p) is a[i*rs + p*cs] (so either orientation packs). */
 void dip_bf16_pack_a(int m, int k, const float *a, long rs, long cs, uint32_t *packed);
 
-/* C(i, j) (+)= Σ_p A(i, p)·B(p, j) for i < m, j in [n0, n1): A packed from an m×k matrix, B as
- * pair rows (ceil(k/2) of them, ldb uint32 apart), C fp32 row-major (ldc). accumulate 0
- * overwrites C. */
-void dip_bf16_gemm_nn(int m, int k, long n0, long n1, const uint32_t *packed_a, const uint32_t *b,
-                      long ldb, float *c, long ldc, int accumulate);
+/* C(i, j) (+)= Σ_t Σ_p A_t(i, p)·B_t(p, j) for i < m, j in [n0, n1), over `parts` terms: A_t packed
+ * from an m×k matrix at packed_a + t·a_stride; B_t as pair rows (ceil(k/2) of them, ldb uint32
+ * apart) at b + t·b_shift (a column shift; negative allowed); C fp32 row-major (ldc).
+ * accumulate 0 overwrites C. */
+void dip_bf16_gemm_nn(int m, int k, int parts, long n0, long n1, const uint32_t *packed_a, long a_stride,
+                      const uint32_t *b, long ldb, long b_shift, float *c, long ldc, int accumulate);
 
-/* C(i, j) += Σ_{p<k} A[i*lda + p]·B[j*ldb + p] for i < m, j in [n0, n1): both operands bf16 rows
- * (a "dot product" GEMM, for weight gradients where k is the long spatial dimension). */
-void dip_bf16_gemm_nt(int m, long n0, long n1, long k, const uint16_t *a, long lda, const uint16_t *b,
-                      long ldb, float *c, long ldc);
+/* C_t(i, j) += Σ_{p<k} A[i*lda + p]·B_t[j*ldb + p] for i < m, j in [n0, n1), t < parts: both
+ * operands bf16 rows, B_t = b + t·b_shift, C_t = c + t·c_stride (a "dot product" GEMM, for weight
+ * gradients where k is the long spatial dimension). */
+void dip_bf16_gemm_nt(int m, long n0, long n1, long k, int parts, const uint16_t *a, long lda, const uint16_t *b,
+                      long ldb, long b_shift, float *c, long ldc, long c_stride);
 
 #ifdef __cplusplus
 }

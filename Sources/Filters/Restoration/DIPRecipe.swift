@@ -34,6 +34,8 @@ struct DIPRecipe: PresetRecipe {
     /// Without `--iters`, stop by this rule (`iterations` is then the cap); nil: run `iterations`.
     var stopping: StoppingRule? = nil
 
+    var dipRecipe: DIPRecipe? { self }
+
     /// The step after which averaging starts.
     var emaStart: Int { averagingBurnIn ? iterations / 4 : 0 }
 

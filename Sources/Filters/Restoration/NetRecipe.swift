@@ -11,6 +11,7 @@ struct NetRecipe<Alternative: PresetRecipe>: PresetRecipe {
     static func dip(_ r: DIPRecipe) -> Self { Self(dip: r, alternative: nil) }
     static func alternative(_ r: Alternative) -> Self { Self(dip: nil, alternative: r) }
 
+    var dipRecipe: DIPRecipe? { dip }
     var phrases: [String] { dip?.phrases ?? alternative?.phrases ?? [] }
     var iterations: Int { dip?.iterations ?? alternative?.iterations ?? 0 }
     var learningRate: Float { dip?.learningRate ?? alternative?.learningRate ?? 0 }

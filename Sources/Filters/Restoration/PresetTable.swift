@@ -1,3 +1,4 @@
+import DIPEngine
 import FilterAPI
 
 /// The presets of the DIP filters. Every filter offers `fast` (the default: a lighter net and
@@ -15,6 +16,12 @@ protocol PresetRecipe: Equatable {
     var learningRate: Float { get }
     /// A copy that runs exactly `steps` steps (no stopping rule) at `learningRate` when given.
     func overridden(steps: Int?, learningRate: Float?) -> Self
+    /// The Deep Image Prior fit this row runs, nil for a row without a net.
+    var dipRecipe: DIPRecipe? { get }
+}
+
+extension PresetRecipe {
+    var dipRecipe: DIPRecipe? { nil }
 }
 
 /// A recipe of a classical method that runs passes, no net: a step is one pass, `--iters` sets
@@ -52,6 +59,13 @@ struct PresetTable<Recipe: PresetRecipe> {
     }
 
     let rows: [Row]
+
+    /// The nets `preset`'s rows fit (for a 3-channel image), with each row's variant.
+    func nets(_ preset: Preset) -> [(variant: String?, net: SkipNetConfig)] {
+        rows.filter { $0.preset == preset }.compactMap { row in
+            row.recipe.dipRecipe.map { (row.variant, $0.withChannels(3).net) }
+        }
+    }
 
     /// The presets this table has rows for, in `Preset`'s order.
     var presets: [Preset] { Preset.allCases.filter { p in rows.contains { $0.preset == p } } }
