@@ -62,11 +62,41 @@ TARGET void dip_bf16_interleave(const float *lo, const float *hi, uint32_t *dst,
     for (long i = 0; i < n; i += 16) {
         long r = n - i < 16 ? n - i : 16;
         __mmask16 m = (__mmask16)((1u << r) - 1);
-        __m512 l = _mm512_maskz_loadu_ps(m, lo + i);
+        __m512 l = lo ? _mm512_maskz_loadu_ps(m, lo + i) : _mm512_setzero_ps();
         __m512 h = hi ? _mm512_maskz_loadu_ps(m, hi + i) : _mm512_setzero_ps();
         __m512i v = _mm512_permutexvar_epi16(order, (__m512i)_mm512_cvtne2ps_pbh(h, l));
         _mm512_mask_storeu_epi32(dst + i, m, v);
     }
+}
+
+/* The pad + w + pad samples of a padded row: reflected (PyTorch's ReflectionPad2d) or zero. */
+static void padded_edges(const float *row, long w, int pad, int reflect, float *edges) {
+    for (int j = 0; j < pad; j++) {
+        edges[j] = row && reflect ? row[pad - j] : 0;
+        edges[pad + j] = row && reflect ? row[w - 2 - j] : 0;
+    }
+}
+
+TARGET void dip_bf16_interleave_padded(const float *lo, const float *hi, long w, int pad, int reflect, uint32_t *dst) {
+    float el[2 * DIP_BF16_MAX_PAD], eh[2 * DIP_BF16_MAX_PAD];
+    uint32_t edge[2 * DIP_BF16_MAX_PAD];
+    padded_edges(lo, w, pad, reflect, el);
+    padded_edges(hi, w, pad, reflect, eh);
+    dip_bf16_interleave(el, eh, edge, 2 * pad);
+    memcpy(dst, edge, pad * sizeof(uint32_t));
+    memcpy(dst + pad + w, edge + pad, pad * sizeof(uint32_t));
+    dip_bf16_interleave(lo, hi, dst + pad, w);
+}
+
+TARGET void dip_bf16_convert_padded(const float *row, long w, int pad, int reflect, uint16_t *dst) {
+    float e[2 * DIP_BF16_MAX_PAD];
+    uint16_t edge[2 * DIP_BF16_MAX_PAD];
+    padded_edges(row, w, pad, reflect, e);
+    dip_bf16_convert(e, edge, 2 * pad);
+    memcpy(dst, edge, pad * sizeof(uint16_t));
+    memcpy(dst + pad + w, edge + pad, pad * sizeof(uint16_t));
+    if (row) dip_bf16_convert(row, dst + pad, w);
+    else memset(dst + pad, 0, w * sizeof(uint16_t));
 }
 
 size_t dip_bf16_packed_a_count(int m, int k) {

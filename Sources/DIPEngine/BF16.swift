@@ -24,8 +24,14 @@ enum BF16 {
     static func pairRows(_ k: Int) -> Int { (k + 1) / 2 }
 
     /// Packs the m×k matrix with element (i, p) at a[i·rs + p·cs].
+    /// Slivers are packed in parallel (each sliver's block of the layout is contiguous).
     static func packA(m: Int, k: Int, _ a: UnsafePointer<Float>, rs: Int, cs: Int, into packed: UnsafeMutablePointer<UInt32>) {
-        dip_bf16_pack_a(Int32(m), Int32(k), a, rs, cs, packed)
+        let slivers = (m + mr - 1) / mr, sliverCount = mr * pairRows(k)
+        Parallel.forEach(slivers, costPerItem: 4 * sliverCount) { range in
+            let rows = min(m, range.upperBound * mr) - range.lowerBound * mr
+            dip_bf16_pack_a(Int32(rows), Int32(k), a + range.lowerBound * mr * rs, rs, cs,
+                            packed + range.lowerBound * sliverCount)
+        }
     }
 
     /// Pair row q of a rows×n float matrix (row stride ld) into dst.

@@ -64,20 +64,21 @@ struct BF16Workspace {
                     bShift: 1, c: y, ldc: ldc, accumulate: false)
     }
 
-    /// Rounds X (kRows × span, stride ldx) and dY (m × span, stride ldy) to bf16 rows, and dY to
-    /// pair rows when `pairs` (the input gradient is wanted), in one parallel pass.
-    func roundForBackward(x src: UnsafePointer<Float>, ldx: Int, dy g: UnsafePointer<Float>, ldy: Int, span: Int, pairs: Bool) {
+    /// Rounds X (kRows × span, stride ldx; nil when the caller wrote `x` as bf16 rows itself) and
+    /// dY (m × span, stride ldy) to bf16 rows, and dY to pair rows when `pairs` (the input
+    /// gradient is wanted), in one parallel pass.
+    func roundForBackward(x src: UnsafePointer<Float>?, ldx: Int, dy g: UnsafePointer<Float>, ldy: Int, span: Int, pairs: Bool) {
         let pairRows = pairs ? BF16.pairRows(m) : 0, lead = parts - 1, ldp = span + lead
-        let x16 = x.asBF16, dy16 = dy.asBF16, dyp = dyPairs.asPairs
-        Parallel.forEach(kRows + m + pairRows, costPerItem: span) { range in
+        let x16 = x.asBF16, dy16 = dy.asBF16, dyp = dyPairs.asPairs, xRows = src == nil ? 0 : kRows
+        Parallel.forEach(xRows + m + pairRows, costPerItem: span) { range in
             for item in range {
-                if item < kRows {
+                if item < xRows, let src {
                     BF16.convertRow(src, r: item, n: span, ld: ldx, into: x16 + item * span)
-                } else if item < kRows + m {
-                    let r = item - kRows
+                } else if item < xRows + m {
+                    let r = item - xRows
                     BF16.convertRow(g, r: r, n: span, ld: ldy, into: dy16 + r * span)
                 } else {
-                    let q = item - kRows - m
+                    let q = item - xRows - m
                     (dyp + q * ldp).update(repeating: 0, count: lead)
                     BF16.interleaveRow(g, q: q, rows: m, n: span, ld: ldy, into: dyp + q * ldp + lead)
                 }

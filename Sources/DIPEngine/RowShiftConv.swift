@@ -1,3 +1,5 @@
+import CBF16
+
 /// Stride-1 k×k convolutions without the full im2col: the column matrix of a row tile only holds
 /// one horizontally padded input row per (channel, ky) — k times fewer floats than im2col's
 /// (channel, ky, kx) rows — and the kx taps become k GEMMs that read it shifted by kx columns.
@@ -25,12 +27,14 @@ extension Conv2D {
 
     private func layoutWeights(_ wt: UnsafePointer<Float>, into wk: UnsafeMutablePointer<Float>) {
         let ck = cin * k, kk = k * k
-        for kx in 0..<k {
-            let dst = wk + kx * cout * ck
-            for co in 0..<cout {
-                for c in 0..<cin {
-                    for ky in 0..<k {
-                        dst[co * ck + c * k + ky] = wt[co * cin * kk + c * kk + ky * k + kx]
+        Parallel.forEach(cout, costPerItem: cin * kk) { range in
+            for kx in 0..<k {
+                let dst = wk + kx * cout * ck
+                for co in range {
+                    for c in 0..<cin {
+                        for ky in 0..<k {
+                            dst[co * ck + c * k + ky] = wt[co * cin * kk + c * kk + ky * k + kx]
+                        }
                     }
                 }
             }
@@ -55,6 +59,39 @@ extension Conv2D {
                         dst[j] = a < 0 ? 0 : s[a]
                         dst[p + w + j] = b < 0 ? 0 : s[b]
                     }
+                }
+            }
+        }
+    }
+
+    /// Input row of padded-row matrix row r = c·k + ky for output row oy; nil for a zero row.
+    @inline(__always)
+    private func sourceRow(_ src: UnsafePointer<Float>, r: Int, oy: Int) -> UnsafePointer<Float>? {
+        let iy = padding.sourceIndex(oy + r % k - pad, h)
+        return iy < 0 ? nil : src + (r / k) * h * w + iy * w
+    }
+
+    /// The bf16 path's forward operand: the padded-row matrix of output rows [oy0, oy1) rounded
+    /// straight from the input to pair rows (no fp32 matrix in between).
+    private func buildPairRows(_ src: UnsafePointer<Float>, oy0: Int, oy1: Int, into pairs: UnsafeMutablePointer<UInt32>) {
+        let wp = paddedWidth, span = (oy1 - oy0) * wp, ck = cin * k, reflect: Int32 = padding == .reflection ? 1 : 0
+        Parallel.forEach(BF16.pairRows(ck), costPerItem: 2 * span) { range in
+            for q in range {
+                for oy in oy0..<oy1 {
+                    let lo = sourceRow(src, r: 2 * q, oy: oy), hi = 2 * q + 1 < ck ? sourceRow(src, r: 2 * q + 1, oy: oy) : nil
+                    dip_bf16_interleave_padded(lo, hi, w, Int32(pad), reflect, pairs + q * span + (oy - oy0) * wp)
+                }
+            }
+        }
+    }
+
+    /// The bf16 path's weight-gradient operand: the padded-row matrix as bf16 rows.
+    private func buildBF16Rows(_ src: UnsafePointer<Float>, oy0: Int, oy1: Int, into rows: UnsafeMutablePointer<UInt16>) {
+        let wp = paddedWidth, span = (oy1 - oy0) * wp, reflect: Int32 = padding == .reflection ? 1 : 0
+        Parallel.forEach(cin * k, costPerItem: span) { range in
+            for r in range {
+                for oy in oy0..<oy1 {
+                    dip_bf16_convert_padded(sourceRow(src, r: r, oy: oy), w, Int32(pad), reflect, rows + r * span + (oy - oy0) * wp)
                 }
             }
         }
@@ -101,8 +138,7 @@ extension Conv2D {
                 let oy1 = min(ho, oy0 + tileRows)
                 let span = (oy1 - oy0) * wp, nCols = span - (k - 1)
                 profiler.measure(.convIm2col) {
-                    buildRows(src, oy0: oy0, oy1: oy1, rows: rows)
-                    bf?.roundAsPairs(rows, ld: span, span: span)
+                    if let bf { buildPairRows(src, oy0: oy0, oy1: oy1, into: bf.x.asPairs) } else { buildRows(src, oy0: oy0, oy1: oy1, rows: rows) }
                 }
                 profiler.measure(.convGEMM) {
                     if let bf { bf.forward(n: nCols, span: span, y: stage, ldc: span); return }
@@ -134,7 +170,9 @@ extension Conv2D {
         let wp = paddedWidth, tileRows = rowShiftRows, ck = cin * k, kk = k * k
         let rows = work, stage = work + ck * tileRows * wp, wk = stage + cout * tileRows * wp, dwk = wk + cout * kdim
         layoutWeights(params + weightOffset, into: wk)
-        dwk.update(repeating: 0, count: cout * kdim)
+        Parallel.forEach(cout, costPerItem: kdim) { range in
+            (dwk + range.lowerBound * kdim).update(repeating: 0, count: range.count * kdim)
+        }
         let bf = useBF16 ? BF16Workspace(m: cout, kRows: ck, parts: k, span: tileRows * wp, base: dwk + cout * kdim) : nil
         if dx != nil { for kx in 0..<k { bf?.packBackward(part: kx, wk + kx * cout * ck, rs: ck, cs: 1) } }
         let outPlane = ho * wo
@@ -161,7 +199,7 @@ extension Conv2D {
                 let oy1 = min(ho, oy0 + tileRows)
                 let span = (oy1 - oy0) * wp, nCols = span - (k - 1)
                 profiler.measure(.convIm2col) {
-                    buildRows(src, oy0: oy0, oy1: oy1, rows: rows)
+                    if let bf { buildBF16Rows(src, oy0: oy0, oy1: oy1, into: bf.x.asBF16) } else { buildRows(src, oy0: oy0, oy1: oy1, rows: rows) }
                     // dY in the padded-row layout, junk columns zero.
                     Parallel.forEach(cout, costPerItem: span) { range in
                         for co in range {
@@ -172,7 +210,7 @@ extension Conv2D {
                             }
                         }
                     }
-                    bf?.roundForBackward(x: rows, ldx: span, dy: stage, ldy: span, span: span, pairs: dx != nil)
+                    bf?.roundForBackward(x: nil, ldx: span, dy: stage, ldy: span, span: span, pairs: dx != nil)
                 }
                 profiler.measure(.convGEMM) {
                     if let bf { bf.weightGradient(n: nCols, span: span, dW: dwk, ldc: ck, tStride: cout * ck); return }
@@ -199,11 +237,13 @@ extension Conv2D {
             }
         }
         // dW[co][c][ky][kx] += dW_kx[co][c·k + ky]
-        for kx in 0..<k {
-            let s = dwk + kx * cout * ck
-            for co in 0..<cout {
-                for c in 0..<cin {
-                    for ky in 0..<k { dW[co * cin * kk + c * kk + ky * k + kx] += s[co * ck + c * k + ky] }
+        Parallel.forEach(cout, costPerItem: cin * kk) { range in
+            for kx in 0..<k {
+                let s = dwk + kx * cout * ck
+                for co in range {
+                    for c in 0..<cin {
+                        for ky in 0..<k { dW[co * cin * kk + c * kk + ky * k + kx] += s[co * ck + c * k + ky] }
+                    }
                 }
             }
         }
