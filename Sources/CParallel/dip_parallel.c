@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { kMaxThreads = 16 };
@@ -17,8 +18,9 @@ static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t start_cond = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
 
-/* The current job (written under state_lock before `generation` changes). */
-static unsigned long generation = 0;
+/* The current job (written under state_lock before `generation` changes; `generation` is stored
+ * with release order, so a worker that sees it change by spinning also sees the job). */
+static atomic_ulong generation = 0;
 static dip_task_fn job_fn = 0;
 static void *job_context = 0;
 static int job_chunks = 0;
@@ -32,18 +34,70 @@ static void run_chunks(dip_task_fn fn, void *context, int chunks) {
     while ((i = atomic_fetch_add(&next_chunk, 1)) < chunks) fn(context, i);
 }
 
+/* How long a thread spins before sleeping on a condition variable: a fit step is hundreds of
+ * back-to-back loops, each of well under a millisecond on the light nets, and a futex wake-up
+ * takes tens of microseconds — long enough for the caller to run the second chunk itself and
+ * leave the other core idle. Spinning this long costs little when the next loop does come. */
+enum { kSpinNanoseconds = 50000 };
+
+static long long now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+/* Spins up to kSpinNanoseconds while done() is false; returns done()'s last value. */
+static int spin_until(int (*done)(unsigned long), unsigned long arg) {
+    long long deadline = 0;
+    for (int i = 0;; i++) {
+        if (done(arg)) return 1;
+        cpu_relax();
+        if ((i & 63) == 63) {
+            long long t = now_ns();
+            if (deadline == 0) deadline = t + kSpinNanoseconds;
+            else if (t > deadline) return done(arg);
+        }
+    }
+}
+
+static int generation_moved(unsigned long seen) {
+    return atomic_load_explicit(&generation, memory_order_acquire) != seen;
+}
+
+static int workers_done(unsigned long unused) {
+    (void)unused;
+    return atomic_load_explicit(&active_workers, memory_order_acquire) == 0;
+}
+
 static void *worker_main(void *unused) {
     (void)unused;
     unsigned long seen = 0;
     inside_pool = 1;
     for (;;) {
-        pthread_mutex_lock(&state_lock);
-        while (generation == seen) pthread_cond_wait(&start_cond, &state_lock);
-        seen = generation;
-        dip_task_fn fn = job_fn;
-        void *context = job_context;
-        int chunks = job_chunks;
-        pthread_mutex_unlock(&state_lock);
+        dip_task_fn fn;
+        void *context;
+        int chunks;
+        if (spin_until(generation_moved, seen)) {
+            /* The job fields were written before the release store of `generation`. */
+            seen = atomic_load_explicit(&generation, memory_order_acquire);
+            fn = job_fn;
+            context = job_context;
+            chunks = job_chunks;
+        } else {
+            pthread_mutex_lock(&state_lock);
+            while (atomic_load(&generation) == seen) pthread_cond_wait(&start_cond, &state_lock);
+            seen = atomic_load(&generation);
+            fn = job_fn;
+            context = job_context;
+            chunks = job_chunks;
+            pthread_mutex_unlock(&state_lock);
+        }
         run_chunks(fn, context, chunks);
         if (atomic_fetch_sub(&active_workers, 1) == 1) {
             pthread_mutex_lock(&state_lock);
@@ -126,7 +180,7 @@ void dip_parallel_run(int chunks, dip_task_fn fn, void *context) {
     job_chunks = chunks;
     atomic_store(&next_chunk, 0);
     atomic_store(&active_workers, pool_threads - 1);
-    generation++;
+    atomic_fetch_add_explicit(&generation, 1, memory_order_release);
     pthread_cond_broadcast(&start_cond);
     pthread_mutex_unlock(&state_lock);
 
@@ -135,6 +189,7 @@ void dip_parallel_run(int chunks, dip_task_fn fn, void *context) {
     inside_pool = 0;
 
     /* Every worker must have left this job's loop before the next job resets next_chunk. */
+    spin_until(workers_done, 0);
     pthread_mutex_lock(&state_lock);
     while (atomic_load(&active_workers) > 0) pthread_cond_wait(&done_cond, &state_lock);
     pthread_mutex_unlock(&state_lock);

@@ -9,7 +9,8 @@ public enum PaddingMode: Sendable, Equatable {
 }
 
 /// A 2-D convolution layer (k×k, k odd, stride 1 or 2, "same" padding (k−1)/2, bias) on NCHW
-/// tensors, computed as column matrix + OpenBLAS sgemm. Three paths, chosen at plan time:
+/// tensors, computed as column matrix + GEMM: bf16 products with fp32 sums (`BF16Workspace`,
+/// Sources/CBF16) on CPUs with AVX512_BF16, else OpenBLAS sgemm. Three paths, chosen at plan time:
 /// - stride-1 k×k (k > 1): the padded-row matrix of `RowShiftConv.swift` (k× smaller than im2col;
 ///   the kx taps are k GEMMs on shifted views);
 /// - stride 2: classic im2col (rows (c, ky, kx));
