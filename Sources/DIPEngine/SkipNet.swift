@@ -74,8 +74,13 @@ final class SkipNet {
         // Pass 2: storage. Owned nodes get buffers; slices point into their parent's. A BN's input
         // gradient shares memory with its output gradient when the BN is the input's only
         // consumer (conv outputs, concat buffers): BN backward works in place, and nothing reads
-        // the output gradient afterwards. This saves about a third of the gradient memory.
+        // the output gradient afterwards. This saves about a third of the gradient memory. The
+        // remaining gradient buffers share slots where their lifetimes do not overlap
+        // (`GradientPlan`).
         let alias = SkipNet.gradientAliases(builder)
+        let gradPlan = SkipNet.gradientPlan(builder, aliases: alias)
+        let slots = gradPlan.slotFloats.map { FloatBuffer(count: $0) }
+        owned.append(contentsOf: slots)
         var values: [TensorView?] = Array(repeating: nil, count: builder.nodes.count)
         var grads: [TensorView?] = Array(repeating: nil, count: builder.nodes.count)
         for (i, spec) in builder.nodes.enumerated() where spec.sliceOf == nil {
@@ -83,10 +88,8 @@ final class SkipNet {
             let v = FloatBuffer(count: count)
             owned.append(v)
             values[i] = TensorView(base: v.pointer, n: batch, c: spec.c, h: spec.h, w: spec.w)
-            if spec.needsGrad && alias[i] == nil {
-                let g = FloatBuffer(count: count)
-                owned.append(g)
-                grads[i] = TensorView(base: g.pointer, n: batch, c: spec.c, h: spec.h, w: spec.w)
+            if spec.needsGrad && alias[i] == nil, let slot = gradPlan.slotOfNode[i] {
+                grads[i] = TensorView(base: slots[slot].pointer, n: batch, c: spec.c, h: spec.h, w: spec.w)
             }
         }
         for (i, target) in alias.enumerated() { if let target { grads[i] = grads[target] } }
@@ -142,9 +145,8 @@ final class SkipNet {
 
         var floats = 5 * builder.parameterCount
         let aliases = SkipNet.gradientAliases(builder)
-        for (i, spec) in builder.nodes.enumerated() where spec.sliceOf == nil {
-            floats += batch * spec.c * spec.h * spec.w * (spec.needsGrad && aliases[i] == nil ? 2 : 1)
-        }
+        for spec in builder.nodes where spec.sliceOf == nil { floats += batch * spec.c * spec.h * spec.w }
+        floats += SkipNet.gradientPlan(builder, aliases: aliases).totalFloats
         var workspace = 1
         for op in builder.ops {
             switch op {
@@ -175,6 +177,27 @@ final class SkipNet {
                 return
             }
         }
+    }
+
+    /// The shared gradient slots of a plan: each node's gradient lives in its owner's buffer (its
+    /// own, its alias target's, or for a slice its parent's), and owners whose backward lifetimes
+    /// do not overlap share a slot.
+    private static func gradientPlan(_ b: Builder, aliases: [Int?]) -> GradientPlan {
+        var owner = [Int?](repeating: nil, count: b.nodes.count)
+        func resolve(_ i: Int) -> Int? {
+            let spec = b.nodes[i]
+            guard spec.needsGrad else { return nil }
+            if let parent = spec.sliceOf { return resolve(parent) }
+            if let target = aliases[i] { return resolve(target) }
+            return i
+        }
+        for i in b.nodes.indices { owner[i] = resolve(i) }
+        let floats = b.nodes.map { b.batch * $0.c * $0.h * $0.w }
+        return GradientPlan(nodeCount: b.nodes.count, owner: owner, floats: floats, opCount: b.ops.count, touches: { index in
+            switch b.ops[index] {
+            case .conv(_, let i, let o), .batchNorm(_, let i, let o, _), .upsample(_, let i, let o), .sigmoid(let i, let o): return [o, i]
+            }
+        }, outputNode: b.outputNode)
     }
 
     /// For each node, the node whose gradient buffer it shares (see pass 2 of `init`), or nil.

@@ -270,10 +270,10 @@ final class SkipNetTests: XCTestCase {
         XCTAssertThrowsError(try DIPFitter(config: config, height: 64, width: 64, input: .meshgrid, data: .mse(target: t), options: FitOptions()))
         XCTAssertThrowsError(try DIPFitter(config: config, height: 64, width: 64, input: .uniformNoise(depth: 32, scale: 0.1), data: .mse(target: [1]), options: FitOptions()))
         XCTAssertThrowsError(try DIPFitter(config: config, height: 64, width: 64, input: .uniformNoise(depth: 32, scale: 0.1), data: .mse(target: t), options: FitOptions(learningRate: -1)))
-        // 8192² with the paper's net needs about 500 GiB: refused against a 1 GiB budget before
+        // 8192² with the paper's net needs about 400 GiB: refused against a 1 GiB budget before
         // anything is allocated; 64² needs about 10 MiB, refused under 1 MiB and planned under 1 GiB.
         XCTAssertThrowsError(try SkipNet(config: config, height: 8192, width: 8192, seed: 1, memoryBudget: 1 << 30)) { error in
-            guard case EngineError.overBudget(_, let bytes, 1 << 30) = error, bytes > 400 << 30 else { return XCTFail("\(error)") }
+            guard case EngineError.overBudget(_, let bytes, 1 << 30) = error, bytes > 350 << 30 else { return XCTFail("\(error)") }
         }
         XCTAssertThrowsError(try SkipNet(config: config, height: 64, width: 64, seed: 1, memoryBudget: 1 << 20)) { error in
             guard case EngineError.overBudget(_, let bytes, 1 << 20) = error, bytes > 1 << 20 else { return XCTFail("\(error)") }
