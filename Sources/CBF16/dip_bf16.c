@@ -69,34 +69,67 @@ TARGET void dip_bf16_interleave(const float *lo, const float *hi, uint32_t *dst,
     }
 }
 
-/* The pad + w + pad samples of a padded row: reflected (PyTorch's ReflectionPad2d) or zero. */
-static void padded_edges(const float *row, long w, int pad, int reflect, float *edges) {
+/* The 2·pad edge samples of a padded row (left then right): reflected (PyTorch's
+ * ReflectionPad2d) or zero, after the row's affine map v → scale·v + shift. */
+static void padded_edges(const float *row, long w, int pad, int reflect, float scale, float shift, float *edges) {
     for (int j = 0; j < pad; j++) {
-        edges[j] = row && reflect ? row[pad - j] : 0;
-        edges[pad + j] = row && reflect ? row[w - 2 - j] : 0;
+        edges[j] = row && reflect ? scale * row[pad - j] + shift : 0;
+        edges[pad + j] = row && reflect ? scale * row[w - 2 - j] + shift : 0;
     }
 }
 
-TARGET void dip_bf16_interleave_padded(const float *lo, const float *hi, long w, int pad, int reflect, uint32_t *dst) {
+/* dst[j] = bf16(scale·src[j] + shift) pairs for j < n, as dip_bf16_interleave (NULL: zero row). */
+TARGET static void interleave_affine(const float *lo, const float *hi, float slo, float tlo, float shi, float thi,
+                                     uint32_t *dst, long n) {
+    const __m512i order = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
+                                           23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    const __m512 al = _mm512_set1_ps(slo), bl = _mm512_set1_ps(tlo), ah = _mm512_set1_ps(shi), bh = _mm512_set1_ps(thi);
+    for (long i = 0; i < n; i += 16) {
+        long r = n - i < 16 ? n - i : 16;
+        __mmask16 m = (__mmask16)((1u << r) - 1);
+        __m512 l = lo ? _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, lo + i), al, bl) : _mm512_setzero_ps();
+        __m512 h = hi ? _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, hi + i), ah, bh) : _mm512_setzero_ps();
+        __m512i v = _mm512_permutexvar_epi16(order, (__m512i)_mm512_cvtne2ps_pbh(h, l));
+        _mm512_mask_storeu_epi32(dst + i, m, v);
+    }
+}
+
+TARGET void dip_bf16_interleave_padded(const float *lo, const float *hi, long w, int pad, int reflect,
+                                       float scale_lo, float shift_lo, float scale_hi, float shift_hi, uint32_t *dst) {
     float el[2 * DIP_BF16_MAX_PAD], eh[2 * DIP_BF16_MAX_PAD];
     uint32_t edge[2 * DIP_BF16_MAX_PAD];
-    padded_edges(lo, w, pad, reflect, el);
-    padded_edges(hi, w, pad, reflect, eh);
+    padded_edges(lo, w, pad, reflect, scale_lo, shift_lo, el);
+    padded_edges(hi, w, pad, reflect, scale_hi, shift_hi, eh);
     dip_bf16_interleave(el, eh, edge, 2 * pad);
     memcpy(dst, edge, pad * sizeof(uint32_t));
     memcpy(dst + pad + w, edge + pad, pad * sizeof(uint32_t));
-    dip_bf16_interleave(lo, hi, dst + pad, w);
+    if (scale_lo == 1 && shift_lo == 0 && scale_hi == 1 && shift_hi == 0) dip_bf16_interleave(lo, hi, dst + pad, w);
+    else interleave_affine(lo, hi, scale_lo, shift_lo, scale_hi, shift_hi, dst + pad, w);
 }
 
-TARGET void dip_bf16_convert_padded(const float *row, long w, int pad, int reflect, uint16_t *dst) {
+TARGET void dip_bf16_convert_padded(const float *row, long w, int pad, int reflect, float scale, float shift, uint16_t *dst) {
     float e[2 * DIP_BF16_MAX_PAD];
     uint16_t edge[2 * DIP_BF16_MAX_PAD];
-    padded_edges(row, w, pad, reflect, e);
+    padded_edges(row, w, pad, reflect, scale, shift, e);
     dip_bf16_convert(e, edge, 2 * pad);
     memcpy(dst, edge, pad * sizeof(uint16_t));
     memcpy(dst + pad + w, edge + pad, pad * sizeof(uint16_t));
-    if (row) dip_bf16_convert(row, dst + pad, w);
-    else memset(dst + pad, 0, w * sizeof(uint16_t));
+    if (!row) {
+        memset(dst + pad, 0, w * sizeof(uint16_t));
+        return;
+    }
+    if (scale == 1 && shift == 0) {
+        dip_bf16_convert(row, dst + pad, w);
+        return;
+    }
+    const __m512 a = _mm512_set1_ps(scale), b = _mm512_set1_ps(shift);
+    uint16_t *out = dst + pad;
+    for (long i = 0; i < w; i += 16) {
+        long r = w - i < 16 ? w - i : 16;
+        __mmask16 m = (__mmask16)((1u << r) - 1);
+        __m256bh v = _mm512_cvtneps_pbh(_mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, row + i), a, b));
+        _mm256_mask_storeu_epi16(out + i, m, (__m256i)v);
+    }
 }
 
 size_t dip_bf16_packed_a_count(int m, int k) {

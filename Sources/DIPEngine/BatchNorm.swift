@@ -12,6 +12,12 @@ struct BatchNorm {
     let offset: Int
     static let epsilon: Float = 1e-5
     var parameterCount: Int { 2 * c }
+    /// Folded into the convolution that reads it (plain BN only): the forward computes the
+    /// statistics and the per-channel map y = a·x + b (a at stats + 2c, b at stats + 3c) but writes
+    /// no y; the convolution applies the map as it reads x (`Conv2D.forward`'s `affine`).
+    var folded = false
+    /// Floats of `stats` this layer uses: μ and 1/σ, and for a folded layer a and b.
+    var statsFloats: Int { folded ? 4 * c : 2 * c }
 
     func initialise(_ params: UnsafeMutablePointer<Float>) {
         for i in 0..<c { params[offset + i] = 1; params[offset + c + i] = 0 }
@@ -36,6 +42,10 @@ struct BatchNorm {
                 stats[ch] = Float(mean); stats[c + ch] = inv
                 let a = gamma[ch] * inv
                 let b = beta[ch] - Float(mean) * a
+                if folded {
+                    stats[2 * c + ch] = a; stats[3 * c + ch] = b
+                    continue
+                }
                 for i in 0..<n {
                     BatchNorm.affineAct(x.channel(i, ch), y.channel(i, ch), plane, a: a, b: b, slope: slope)
                 }

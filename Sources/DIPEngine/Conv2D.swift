@@ -65,6 +65,9 @@ struct Conv2D {
     /// neither added nor given a gradient (it stays at its initial value, and the output is the
     /// same as with it). Saves a pass over the output forward and one backward.
     var biasMatters = true
+    /// Where in the net's BatchNorm statistics the input's folded BatchNorm keeps its map
+    /// (`BatchNorm.folded`), nil when the input is read as it is. Set by `SkipNet`'s plan.
+    var affineStatsOffset: Int?
 
     init(cin: Int, cout: Int, k: Int, stride: Int, padding: PaddingMode, h: Int, w: Int, offset: Int,
          columnBudget: Int = Conv2D.columnBudget) throws {
@@ -189,8 +192,10 @@ struct Conv2D {
     }
 
     /// y = conv(x) + bias. `x` has cin×h×w per image, `y` cout×ho×wo; `cols` is the shared workspace.
+    /// `affine` (cin scales, then cin shifts; the padded-row path only) maps each input channel
+    /// first: a BatchNorm folded into this convolution (`SkipNet`), so its output is never stored.
     func forward(x: TensorView, y: TensorView, params: UnsafeMutablePointer<Float>, cols: UnsafeMutablePointer<Float>,
-                 profiler: Profiler? = nil) {
+                 affine: UnsafePointer<Float>? = nil, profiler: Profiler? = nil) {
         let wt = params + weightOffset, bias = params + biasOffset
         let outPlane = ho * wo
         for n in 0..<x.n {
@@ -200,7 +205,7 @@ struct Conv2D {
                 continue
             }
             if useRowShift {
-                rowShiftForward(x: x.one(n), y: y.one(n), params: params, work: cols, profiler: profiler)
+                rowShiftForward(x: x.one(n), y: y.one(n), params: params, work: cols, affine: affine, profiler: profiler)
                 continue
             }
             if useBF16 {
@@ -232,9 +237,10 @@ struct Conv2D {
 
     /// Accumulates dW, db from dy (and x); writes (or, with `accumulate`, adds) dx when `dx` is
     /// given. The column workspace is rebuilt from x per tile rather than kept from the forward.
+    /// With `affine` (see `forward`) dx is the gradient with respect to the mapped input.
     func backward(x: TensorView, dy: TensorView, dx: TensorView?, accumulate: Bool,
                   params: UnsafeMutablePointer<Float>, grads: UnsafeMutablePointer<Float>,
-                  cols: UnsafeMutablePointer<Float>, profiler: Profiler? = nil) {
+                  cols: UnsafeMutablePointer<Float>, affine: UnsafePointer<Float>? = nil, profiler: Profiler? = nil) {
         let wt = params + weightOffset
         let dW = grads + weightOffset, db = grads + biasOffset
         let outPlane = ho * wo
@@ -242,7 +248,7 @@ struct Conv2D {
             let src = x.image(n), g = dy.image(n)
             if useRowShift {
                 rowShiftBackward(x: x.one(n), dy: dy.one(n), dx: dx?.one(n), accumulate: accumulate, params: params,
-                                 grads: grads, work: cols, profiler: profiler)
+                                 grads: grads, work: cols, affine: affine, profiler: profiler)
                 continue
             }
             if isThin {

@@ -41,8 +41,18 @@ extension Conv2D {
         }
     }
 
-    /// Fills the padded-row matrix for output rows [oy0, oy1) of one image.
-    private func buildRows(_ src: UnsafePointer<Float>, oy0: Int, oy1: Int, rows: UnsafeMutablePointer<Float>) {
+    /// Row r's channel affine map (scale, shift) from `affine` (a folded BatchNorm: cin scales
+    /// then cin shifts), or the identity.
+    @inline(__always)
+    private func affineOf(_ affine: UnsafePointer<Float>?, row r: Int) -> (Float, Float) {
+        guard let affine else { return (1, 0) }
+        return (affine[r / k], affine[cin + r / k])
+    }
+
+    /// Fills the padded-row matrix for output rows [oy0, oy1) of one image (each input channel
+    /// mapped by `affine` when given).
+    private func buildRows(_ src: UnsafePointer<Float>, oy0: Int, oy1: Int, rows: UnsafeMutablePointer<Float>,
+                           affine: UnsafePointer<Float>?) {
         let wp = paddedWidth, span = (oy1 - oy0) * wp, p = pad, w = self.w, h = self.h
         Parallel.forEach(cin * k, costPerItem: span) { range in
             for r in range {
@@ -53,11 +63,16 @@ extension Conv2D {
                     let iy = padding.sourceIndex(oy + ky - p, h)
                     if iy < 0 { dst.update(repeating: 0, count: wp); continue }
                     let s = plane + iy * w
-                    (dst + p).update(from: s, count: w)
+                    let (scale, shift) = affineOf(affine, row: r)
+                    if affine == nil {
+                        (dst + p).update(from: s, count: w)
+                    } else {
+                        for x in 0..<w { dst[p + x] = scale * s[x] + shift }
+                    }
                     for j in 0..<p {
                         let a = padding.sourceIndex(j - p, w), b = padding.sourceIndex(w + j, w)
-                        dst[j] = a < 0 ? 0 : s[a]
-                        dst[p + w + j] = b < 0 ? 0 : s[b]
+                        dst[j] = a < 0 ? 0 : scale * s[a] + shift
+                        dst[p + w + j] = b < 0 ? 0 : scale * s[b] + shift
                     }
                 }
             }
@@ -73,25 +88,30 @@ extension Conv2D {
 
     /// The bf16 path's forward operand: the padded-row matrix of output rows [oy0, oy1) rounded
     /// straight from the input to pair rows (no fp32 matrix in between).
-    private func buildPairRows(_ src: UnsafePointer<Float>, oy0: Int, oy1: Int, into pairs: UnsafeMutablePointer<UInt32>) {
+    private func buildPairRows(_ src: UnsafePointer<Float>, oy0: Int, oy1: Int, into pairs: UnsafeMutablePointer<UInt32>,
+                               affine: UnsafePointer<Float>?) {
         let wp = paddedWidth, span = (oy1 - oy0) * wp, ck = cin * k, reflect: Int32 = padding == .reflection ? 1 : 0
         Parallel.forEach(BF16.pairRows(ck), costPerItem: 2 * span) { range in
             for q in range {
                 for oy in oy0..<oy1 {
                     let lo = sourceRow(src, r: 2 * q, oy: oy), hi = 2 * q + 1 < ck ? sourceRow(src, r: 2 * q + 1, oy: oy) : nil
-                    dip_bf16_interleave_padded(lo, hi, w, Int32(pad), reflect, pairs + q * span + (oy - oy0) * wp)
+                    let (al, bl) = affineOf(affine, row: 2 * q), (ah, bh) = 2 * q + 1 < ck ? affineOf(affine, row: 2 * q + 1) : (1, 0)
+                    dip_bf16_interleave_padded(lo, hi, w, Int32(pad), reflect, al, bl, ah, bh, pairs + q * span + (oy - oy0) * wp)
                 }
             }
         }
     }
 
     /// The bf16 path's weight-gradient operand: the padded-row matrix as bf16 rows.
-    private func buildBF16Rows(_ src: UnsafePointer<Float>, oy0: Int, oy1: Int, into rows: UnsafeMutablePointer<UInt16>) {
+    private func buildBF16Rows(_ src: UnsafePointer<Float>, oy0: Int, oy1: Int, into rows: UnsafeMutablePointer<UInt16>,
+                               affine: UnsafePointer<Float>?) {
         let wp = paddedWidth, span = (oy1 - oy0) * wp, reflect: Int32 = padding == .reflection ? 1 : 0
         Parallel.forEach(cin * k, costPerItem: span) { range in
             for r in range {
                 for oy in oy0..<oy1 {
-                    dip_bf16_convert_padded(sourceRow(src, r: r, oy: oy), w, Int32(pad), reflect, rows + r * span + (oy - oy0) * wp)
+                    let (scale, shift) = affineOf(affine, row: r)
+                    dip_bf16_convert_padded(sourceRow(src, r: r, oy: oy), w, Int32(pad), reflect, scale, shift,
+                                            rows + r * span + (oy - oy0) * wp)
                 }
             }
         }
@@ -124,7 +144,7 @@ extension Conv2D {
     }
 
     func rowShiftForward(x: TensorView, y: TensorView, params: UnsafeMutablePointer<Float>,
-                         work: UnsafeMutablePointer<Float>, profiler: Profiler?) {
+                         work: UnsafeMutablePointer<Float>, affine: UnsafePointer<Float>?, profiler: Profiler?) {
         let wp = paddedWidth, tileRows = rowShiftRows, ck = cin * k
         let rows = work, stage = work + ck * tileRows * wp, wk = stage + cout * tileRows * wp
         layoutWeights(params + weightOffset, into: wk)
@@ -138,7 +158,11 @@ extension Conv2D {
                 let oy1 = min(ho, oy0 + tileRows)
                 let span = (oy1 - oy0) * wp, nCols = span - (k - 1)
                 profiler.measure(.convIm2col) {
-                    if let bf { buildPairRows(src, oy0: oy0, oy1: oy1, into: bf.x.asPairs) } else { buildRows(src, oy0: oy0, oy1: oy1, rows: rows) }
+                    if let bf {
+                        buildPairRows(src, oy0: oy0, oy1: oy1, into: bf.x.asPairs, affine: affine)
+                    } else {
+                        buildRows(src, oy0: oy0, oy1: oy1, rows: rows, affine: affine)
+                    }
                 }
                 profiler.measure(.convGEMM) {
                     if let bf { bf.forward(n: nCols, span: span, y: stage, ldc: span); return }
@@ -166,7 +190,7 @@ extension Conv2D {
 
     func rowShiftBackward(x: TensorView, dy: TensorView, dx: TensorView?, accumulate: Bool,
                           params: UnsafeMutablePointer<Float>, grads: UnsafeMutablePointer<Float>,
-                          work: UnsafeMutablePointer<Float>, profiler: Profiler?) {
+                          work: UnsafeMutablePointer<Float>, affine: UnsafePointer<Float>?, profiler: Profiler?) {
         let wp = paddedWidth, tileRows = rowShiftRows, ck = cin * k, kk = k * k
         let rows = work, stage = work + ck * tileRows * wp, wk = stage + cout * tileRows * wp, dwk = wk + cout * kdim
         layoutWeights(params + weightOffset, into: wk)
@@ -199,7 +223,11 @@ extension Conv2D {
                 let oy1 = min(ho, oy0 + tileRows)
                 let span = (oy1 - oy0) * wp, nCols = span - (k - 1)
                 profiler.measure(.convIm2col) {
-                    if let bf { buildBF16Rows(src, oy0: oy0, oy1: oy1, into: bf.x.asBF16) } else { buildRows(src, oy0: oy0, oy1: oy1, rows: rows) }
+                    if let bf {
+                        buildBF16Rows(src, oy0: oy0, oy1: oy1, into: bf.x.asBF16, affine: affine)
+                    } else {
+                        buildRows(src, oy0: oy0, oy1: oy1, rows: rows, affine: affine)
+                    }
                     // dY in the padded-row layout, junk columns zero.
                     Parallel.forEach(cout, costPerItem: span) { range in
                         for co in range {

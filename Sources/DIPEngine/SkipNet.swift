@@ -84,10 +84,13 @@ final class SkipNet {
         var values: [TensorView?] = Array(repeating: nil, count: builder.nodes.count)
         var grads: [TensorView?] = Array(repeating: nil, count: builder.nodes.count)
         for (i, spec) in builder.nodes.enumerated() where spec.sliceOf == nil {
-            let count = batch * spec.c * spec.h * spec.w
-            let v = FloatBuffer(count: count)
-            owned.append(v)
-            values[i] = TensorView(base: v.pointer, n: batch, c: spec.c, h: spec.h, w: spec.w)
+            if let source = spec.valueOf {
+                values[i] = values[source]
+            } else {
+                let v = FloatBuffer(count: batch * spec.c * spec.h * spec.w)
+                owned.append(v)
+                values[i] = TensorView(base: v.pointer, n: batch, c: spec.c, h: spec.h, w: spec.w)
+            }
             if spec.needsGrad && alias[i] == nil, let slot = gradPlan.slotOfNode[i] {
                 grads[i] = TensorView(base: slots[slot].pointer, n: batch, c: spec.c, h: spec.h, w: spec.w)
             }
@@ -145,7 +148,7 @@ final class SkipNet {
 
         var floats = 5 * builder.parameterCount
         let aliases = SkipNet.gradientAliases(builder)
-        for spec in builder.nodes where spec.sliceOf == nil { floats += batch * spec.c * spec.h * spec.w }
+        for spec in builder.nodes where spec.sliceOf == nil && spec.valueOf == nil { floats += batch * spec.c * spec.h * spec.w }
         floats += SkipNet.gradientPlan(builder, aliases: aliases).totalFloats
         var workspace = 1
         for op in builder.ops {
@@ -273,7 +276,8 @@ final class SkipNet {
             defer { if let profiler { record(profiler, op, index: index, backward: false, since: t0) } }
             switch op {
             case .conv(let c, let i, let o):
-                c.forward(x: nodes[i].value, y: nodes[o].value, params: p, cols: cols, profiler: profiler)
+                c.forward(x: nodes[i].value, y: nodes[o].value, params: p, cols: cols,
+                          affine: c.affineStatsOffset.map { UnsafePointer(st + $0) }, profiler: profiler)
             case .batchNorm(let b, let i, let o, let s):
                 b.forward(x: nodes[i].value, y: nodes[o].value, params: p, stats: st + s)
             case .upsample(let u, let i, let o):
@@ -299,6 +303,7 @@ final class SkipNet {
                 let dx = nodes[i].grad
                 let acc = gradWritten[i]
                 c.backward(x: nodes[i].value, dy: dy, dx: dx, accumulate: acc, params: p, grads: g, cols: cols,
+                           affine: c.affineStatsOffset.map { UnsafePointer(st + $0) },
                            profiler: profiler)
                 if dx != nil { gradWritten[i] = true }
             case .batchNorm(let b, let i, let o, let s):
@@ -326,6 +331,9 @@ private struct Builder {
         var needsGrad: Bool
         var sliceOf: Int?
         var sliceFrom: Int
+        /// A node whose values are another's (a folded BatchNorm's output: its input, read
+        /// through the map the convolution applies); its gradient is its own.
+        var valueOf: Int? = nil
     }
     let config: SkipNetConfig
     let batch: Int
@@ -355,12 +363,15 @@ private struct Builder {
     }
 
     /// A conv; `beforeBatchNorm` (every conv but the head) drops the bias's computation, which
-    /// the following BN cancels exactly (see `Conv2D.biasMatters`).
-    mutating func conv(_ input: Int, cout: Int, k: Int, stride: Int, beforeBatchNorm: Bool = true) throws -> Int {
+    /// the following BN cancels exactly (see `Conv2D.biasMatters`). `affineStats`: the stats
+    /// offset of a folded BN's map that the conv applies to its input.
+    mutating func conv(_ input: Int, cout: Int, k: Int, stride: Int, beforeBatchNorm: Bool = true,
+                       affineStats: Int? = nil) throws -> Int {
         let x = nodes[input]
         var layer = try Conv2D(cin: x.c, cout: cout, k: k, stride: stride, padding: config.padding,
                                h: x.h, w: x.w, offset: parameterCount)
         layer.biasMatters = !beforeBatchNorm
+        layer.affineStatsOffset = affineStats
         layer.allowBF16 = bf16
         parameterCount += layer.parameterCount
         let out = addNode(c: cout, h: layer.ho, w: layer.wo)
@@ -375,8 +386,23 @@ private struct Builder {
         parameterCount += layer.parameterCount
         let out = into ?? addNode(c: x.c, h: x.h, w: x.w)
         ops.append(.batchNorm(layer, input: input, output: out, statsOffset: statsCount))
-        statsCount += 2 * x.c
+        statsCount += layer.statsFloats
         return out
+    }
+
+    /// A plain BN folded into the convolution that follows (`BatchNorm.folded`): its output node
+    /// stores no values. Returns the node and the stats offset of its map for that convolution.
+    mutating func foldedBatchNorm(_ input: Int) -> (node: Int, map: Int) {
+        let x = nodes[input]
+        var layer = BatchNorm(c: x.c, slope: 1, offset: parameterCount)
+        layer.folded = true
+        parameterCount += layer.parameterCount
+        nodes.append(NodeSpec(c: x.c, h: x.h, w: x.w, needsGrad: true, sliceOf: nil, sliceFrom: 0, valueOf: input))
+        let out = nodes.count - 1
+        ops.append(.batchNorm(layer, input: input, output: out, statsOffset: statsCount))
+        let map = statsCount + 2 * x.c
+        statsCount += layer.statsFloats
+        return (out, map)
     }
 
     /// Level i from input x_i; returns the level's output node (nu[i] channels at x_i's size).
@@ -399,8 +425,16 @@ private struct Builder {
         if i < last { deep = try level(i + 1, input: deep) }
         let slot = addSlice(of: concat, from: ns, count: deeperChannels)
         ops.append(.upsample(Upsample2x(mode: c.upsample[i]), input: deep, output: slot))
-        let joined = batchNorm(concat, leaky: false)
-        let u = try conv(joined, cout: c.up[i], k: c.kernelUp, stride: 1)
+        // The BN after the concat is folded into the up conv when that conv builds its own padded
+        // rows (it then applies the BN's map while reading): the BN's output is never stored.
+        let u: Int
+        if c.kernelUp > 1 && Conv2D.rowShiftEnabled {
+            let (joined, map) = foldedBatchNorm(concat)
+            u = try conv(joined, cout: c.up[i], k: c.kernelUp, stride: 1, affineStats: map)
+        } else {
+            let joined = batchNorm(concat, leaky: false)
+            u = try conv(joined, cout: c.up[i], k: c.kernelUp, stride: 1)
+        }
         var out = batchNorm(u, leaky: true)
         if c.need1x1Up {
             let one = try conv(out, cout: c.up[i], k: 1, stride: 1)

@@ -75,6 +75,43 @@ final class ConvBF16Tests: XCTestCase {
         }
     }
 
+    /// A folded BatchNorm's map (`affine`: per input channel y = a·x + b, applied while the
+    /// padded rows are built) in both precisions: forward and backward against the reference on
+    /// the mapped input.
+    func testInputMapMatchesReferenceOnMappedInput() throws {
+        for (index, c) in cases.enumerated() where c.stride == 1 && c.k > 1 && c.rowShift {
+            for bf16 in [true, false] {
+                var l = try layer(c)
+                l.allowBF16 = bf16
+                var rng = SeededRandom(seed: UInt64(index), stream: "affine")
+                let params = FloatBuffer(count: 3 + l.parameterCount), grads = FloatBuffer(count: 3 + l.parameterCount)
+                l.initialise(params.pointer, rng: &rng)
+                let x = TestTensor(n: c.batch, c: c.cin, h: c.h, w: c.w); x.fill(&rng)
+                let map = TestTensor(c: 2, h: 1, w: c.cin); map.fill(&rng, scale: 0.5, offset: 1)
+                let mapped = TestTensor(n: c.batch, c: c.cin, h: c.h, w: c.w)
+                for i in 0..<x.count {
+                    let ch = (i / (c.h * c.w)) % c.cin
+                    mapped[i] = map[c.cin + ch].addingProduct(map[ch], x[i])
+                }
+                let y = TestTensor(n: c.batch, c: c.cout, h: l.ho, w: l.wo)
+                let dy = TestTensor(n: c.batch, c: c.cout, h: l.ho, w: l.wo); dy.fill(&rng)
+                let dx = TestTensor(n: c.batch, c: c.cin, h: c.h, w: c.w)
+                let work = FloatBuffer(count: l.columnFloats)
+                l.forward(x: x.view, y: y.view, params: params.pointer, cols: work.pointer, affine: map.p)
+                l.backward(x: x.view, dy: dy.view, dx: dx.view, accumulate: false, params: params.pointer,
+                           grads: grads.pointer, cols: work.pointer, affine: map.p)
+                let round: (Float) -> Float = bf16 ? roundedBF16 : { $0 }
+                let ref = ReferenceConv(layer: l)
+                let yRef = ref.forward(x: mapped.p, n: c.batch, params: params.pointer, round: round)
+                let (dWRef, dxRef) = ref.backward(x: mapped.p, dy: dy.p, n: c.batch, params: params.pointer, round: round)
+                let tol = 4e-5 * Float(l.ho * l.wo * c.batch + c.cin * c.k * c.k + c.cout * c.k * c.k)
+                for i in 0..<yRef.count { XCTAssertEqual(y[i], yRef[i], accuracy: tol, "case \(index) bf16 \(bf16) y \(i)") }
+                for i in 0..<dWRef.count { XCTAssertEqual(grads.pointer[3 + i], dWRef[i], accuracy: tol, "case \(index) bf16 \(bf16) dW \(i)") }
+                for i in 0..<dxRef.count { XCTAssertEqual(dx[i], dxRef[i], accuracy: tol, "case \(index) bf16 \(bf16) dx \(i)") }
+            }
+        }
+    }
+
     func testBackwardMatchesFiniteDifferences() throws {
         for (index, c) in cases.enumerated() {
             let l = try layer(c)

@@ -38,12 +38,15 @@ void dip_bf16_interleave(const float *lo, const float *hi, uint32_t *dst, long n
 /* Largest padding of the padded-row functions ((k−1)/2 for k ≤ 15). */
 #define DIP_BF16_MAX_PAD 7
 
-/* Rows lo, hi of width w padded by `pad` (≤ DIP_BF16_MAX_PAD) samples each side — reflected
- * (-1 → 1, w → w−2) when `reflect`, else zero — as w + 2·pad pairs; NULL means a zero row. */
-void dip_bf16_interleave_padded(const float *lo, const float *hi, long w, int pad, int reflect, uint32_t *dst);
+/* Rows lo, hi of width w, each mapped v → scale·v + shift (a BatchNorm folded into the
+ * convolution reading them; 1, 0 for none), padded by `pad` (≤ DIP_BF16_MAX_PAD) samples each
+ * side — reflected (-1 → 1, w → w−2) when `reflect`, else zero — as w + 2·pad pairs; NULL means
+ * a zero row. */
+void dip_bf16_interleave_padded(const float *lo, const float *hi, long w, int pad, int reflect,
+                                float scale_lo, float shift_lo, float scale_hi, float shift_hi, uint32_t *dst);
 
-/* Row `row` padded as above, as w + 2·pad bf16 values; NULL means a zero row. */
-void dip_bf16_convert_padded(const float *row, long w, int pad, int reflect, uint16_t *dst);
+/* Row `row` mapped and padded as above, as w + 2·pad bf16 values; NULL means a zero row. */
+void dip_bf16_convert_padded(const float *row, long w, int pad, int reflect, float scale, float shift, uint16_t *dst);
 
 /* uint32 elements of a packed m×k A (m rounded up to MR, k to even). */
 size_t dip_bf16_packed_a_count(int m, int k);
