@@ -10,7 +10,7 @@ public struct ChainRun {
     let seed: UInt64
     var maxPixels = MemoryLimit.defaultMaxPixels
     var maxMemory = MemoryBudget.defaultBytes
-    /// The handle's memory of its previous run (warm starts), or nil.
+    /// The handle's memory of its previous run (warm starts, deflicker), or nil.
     var frames: ChainMemory? = nil
 
     func run(inputs: UnsafeRawPointer?, count: Int, output: UnsafeMutableRawPointer?,
@@ -65,6 +65,7 @@ public struct ChainRun {
                 }
             }
             current = try Chain([stage]).run(current, name: name, extras: [extras[i]], context: context)
+            if let frames { current = frames.finish(stage: i, filter: stage, output: current) }
             name = "input 1 after \(stage.name)"
             if let progress, !reported, progress(user, 1, 1, .nan) != 0 { throw DipError.cancelled }
         }

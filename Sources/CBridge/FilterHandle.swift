@@ -18,8 +18,10 @@ final class FilterHandle {
     var maxPixels = MemoryLimit.defaultMaxPixels
     /// The memory budget of a run in bytes ("max-memory"; as dip-pipe's `--max-memory`).
     var maxMemory = MemoryBudget.defaultBytes
-    /// Each stage's memory of the previous `dip_filter_run` (warm starts); nil with "temporal" off.
+    /// Each stage's memory of the previous `dip_filter_run` and its output (warm starts, deflicker);
+    /// nil with "temporal" and "deflicker" both off.
     private(set) var frames: ChainMemory?
+    private var warmStarts = true, deflicker = true
     private var message: UnsafeMutablePointer<CChar>?
 
     /// Why `dip_filter_new` failed, for a handle that holds only that failure.
@@ -79,8 +81,8 @@ final class FilterHandle {
     }
 
     /// A parameter of the first stage that declares it, or of the stage named by a "N." (1-based)
-    /// or "filter." prefix; plain "seed", "max-pixels", "max-memory" or "temporal" with no stage
-    /// declaring it sets the run's `seed`, `maxPixels`, `maxMemory` or warm starts.
+    /// or "filter." prefix; plain "seed", "max-pixels", "max-memory", "temporal" or "deflicker" with
+    /// no stage declaring it sets the run's `seed`, `maxPixels`, `maxMemory`, warm starts or deflicker.
     private func change(_ rawName: String, _ value: String) throws {
         let chain = try requireChain()
         var name = rawName.hasPrefix("--") ? String(rawName.dropFirst(2)) : rawName
@@ -126,12 +128,11 @@ final class FilterHandle {
             maxMemory = try MemoryBudget.validate(value, name: "max-memory")
             return
         }
-        if name == "temporal", stages.count == chain.filters.count {
-            switch ParameterText.trimmed(value) {
-            case "on": frames = frames ?? ChainMemory(stages: chain.filters.count)
-            case "off": frames = nil
-            default: throw DipError.badParameter("temporal", "'\(value)' is not one of on, off")
-            }
+        if name == "temporal" || name == "deflicker", stages.count == chain.filters.count {
+            let on = try ChainMemory.switchSetting(value, name: name)
+            if name == "temporal" { warmStarts = on } else { deflicker = on }
+            frames = warmStarts || deflicker
+                ? ChainMemory(stages: chain.filters.count, warmStarts: warmStarts, deflicker: deflicker) : nil
             return
         }
         let names = stages.map { chain.filters[$0].name }.joined(separator: ", ")

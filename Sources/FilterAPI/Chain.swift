@@ -117,7 +117,8 @@ public struct Chain {
 
     /// Runs every stage on `image`. `extras[i]` holds the extra images of stage i by parameter name.
     /// With `memory` (one per stream, `ChainMemory(stages: filters.count)`), each stage may warm
-    /// start from its state on the stream's previous image (see `FrameMemory`).
+    /// start from its state on the stream's previous image (see `FrameMemory`), and a restoration
+    /// stage's output is deflickered against its previous one (see `Deflicker`).
     public func run(_ image: Image, name: String, extras: [[String: (image: Image, source: String)]] = [],
                     context: FilterContext, memory: ChainMemory? = nil) throws -> Image {
         var current = image
@@ -132,6 +133,7 @@ public struct Chain {
                 }
             }
             current = try f.filter.apply(inputs, context: context)
+            if let memory { current = memory.finish(stage: i, filter: f, output: current) }
             currentName = "\(name) after \(f.name)"
             guard current.pixelCount <= context.maxPixels else {
                 throw DipError.noMemory("\(f.name): output of \(current.width)x\(current.height) exceeds --max-pixels \(context.maxPixels)")

@@ -20,6 +20,11 @@ public protocol Filter: AnyObject {
     /// single-input filters; `["mask"]` for `inpaint --mask FILE`, `[]` for `inpaint --mask alpha`).
     var imageInputs: [String] { get }
 
+    /// Whether a stream deflickers this filter's output (`Deflicker`, `--deflicker on`): true for
+    /// restorations, whose estimates' mistakes change from frame to frame; false for exact
+    /// operations (copy, resize, add-noise), whose output a stream must not change.
+    static var deflickered: Bool { get }
+
     /// The output size for an input of the given size; throws if the input size is unusable.
     func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int)
 
@@ -29,6 +34,7 @@ public protocol Filter: AnyObject {
 
 public extension Filter {
     static var details: String { "" }
+    static var deflickered: Bool { false }
     var imageInputs: [String] { [] }
     func outputSize(width: Int, height: Int) throws -> (width: Int, height: Int) { (width, height) }
 }

@@ -15,6 +15,7 @@ public enum StandardFilters {
             SuperResolutionFilter.self,
             FlashFilter.self,
             DeblockFilter.self,
+            DeflickerFilter.self,
         ])
     }
 }

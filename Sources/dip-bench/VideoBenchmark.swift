@@ -4,9 +4,9 @@ import Filters
 import Foundation
 
 /// `dip-bench video`: a clip of real image content with real motion, run the way a media pipeline
-/// runs dip (ffmpeg → dip-pipe → ffmpeg), once with warm starts (`--temporal on`) and once with
-/// independent fits (`--temporal off`). Prints per-frame seconds (dip-pipe's own `done` events),
-/// mean PSNR against the clean frames and flicker, and checks that every frame came out.
+/// runs dip (ffmpeg → dip-pipe → ffmpeg), in each of `--modes` (`Mode`: independent fits, warm
+/// starts, deflicker, both). Prints per-frame seconds (dip-pipe's own `done` events), mean PSNR
+/// against the clean frames and flicker, and checks that every frame came out.
 ///
 /// The clip: a `--window`-pixel square panning diagonally by one pixel a frame across `--photo`,
 /// each crop resized to `--size` with the antialiased lanczos3 resampler, so the content moves
@@ -32,8 +32,8 @@ struct VideoBenchmark: ParsableCommand {
     var sigma = 25.0
     @Option(help: "The chain each frame runs through (dip-pipe syntax).")
     var chain = "denoise"
-    @Option(help: "Modes to run: on, off or both.")
-    var temporal = "both"
+    @Option(help: "Modes to run, comma-separated: off (independent fits), warm (warm starts), deflicker, on (both: dip-pipe's defaults).")
+    var modes = "off,on"
     @Option(help: "The dip-pipe to run (default: the one beside dip-bench).")
     var dipPipe: String?
     @Option(help: "Working folder for the frames (kept).")
@@ -42,6 +42,19 @@ struct VideoBenchmark: ParsableCommand {
     var seed: UInt64 = 1
     @Flag(help: "Score an earlier run's outputs in --work (its first --frames frames) without running the pipeline.")
     var scoreOnly = false
+
+    /// How a run treats the stream: dip-pipe's two stream switches.
+    enum Mode: String, CaseIterable {
+        case off, warm, deflicker, on
+        var switches: String {
+            switch self {
+            case .off: return "--temporal off --deflicker off"
+            case .warm: return "--temporal on --deflicker off"
+            case .deflicker: return "--temporal off --deflicker on"
+            case .on: return "--temporal on --deflicker on"
+            }
+        }
+    }
 
     func run() throws {
         let clean = try makeClip()
@@ -56,21 +69,28 @@ struct VideoBenchmark: ParsableCommand {
         let noisy = try (0..<frames).map { try ImageCodec.read(path: "\(work)/noisy/\(Self.frameName($0))") }
         print("clip: \(frames) frames \(size)x\(size) from \(photo), sigma \(sigma); chain: \(chain)")
         print("noisy input: mean PSNR \(Quality.format(psnr: try meanPSNR(noisy, clean))) dB")
-        let modes = temporal == "both" ? ["off", "on"] : [temporal]
-        var results: [String: Summary] = [:]
+        let modes = try self.modes.split(separator: ",").map { name -> Mode in
+            guard let mode = Mode(rawValue: String(name)) else {
+                throw ValidationError("--modes: '\(name)' is not one of \(Mode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return mode
+        }
+        var results: [Mode: Summary] = [:]
         for mode in modes {
             let s = try score(mode: mode, clean: clean)
             results[mode] = s
-            print(String(format: "temporal %@: frame 1 %.2f s, frames 2-%d mean %.3f s (%.1fx faster), mean PSNR %@ dB, flicker %+.2f, error flicker %.2f, frames out %d/%d",
-                         mode, s.seconds[0], frames, s.laterMean, s.seconds[0] / max(s.laterMean, 1e-9),
+            print(String(format: "%@ (%@): frame 1 %.2f s, frames 2-%d mean %.3f s (%.1fx faster), mean PSNR %@ dB, flicker %+.2f, error flicker %.2f, frames out %d/%d",
+                         mode.rawValue, mode.switches, s.seconds[0], frames, s.laterMean, s.seconds[0] / max(s.laterMean, 1e-9),
                          Quality.format(psnr: s.psnr), s.flicker, s.errorFlicker, s.framesOut, frames))
             print("  per-frame s: " + s.seconds.map { String(format: "%.2f", $0) }.joined(separator: " "))
             print("  per-frame dB: " + s.psnrs.map { String(format: "%.2f", $0) }.joined(separator: " "))
         }
-        if let on = results["on"], let off = results["off"] {
-            print(String(format: "warm / independent: time of frames 2-%d %.2fx frame 1's (independent %.2fx), PSNR %+.2f dB, flicker %+.2f, error flicker %+.2f",
-                         frames, on.laterMean / on.seconds[0], off.laterMean / off.seconds[0], on.psnr - off.psnr,
-                         on.flicker - off.flicker, on.errorFlicker - off.errorFlicker))
+        guard let off = results[.off] else { return }
+        for mode in modes where mode != .off {
+            guard let m = results[mode] else { continue }
+            print(String(format: "%@ / off: time of frames 2-%d %.2fx frame 1's (off %.2fx), PSNR %+.2f dB, flicker %+.2f, error flicker %+.2f",
+                         mode.rawValue, frames, m.laterMean / m.seconds[0], off.laterMean / off.seconds[0], m.psnr - off.psnr,
+                         m.flicker - off.flicker, m.errorFlicker - off.errorFlicker))
         }
     }
 
@@ -102,7 +122,7 @@ struct VideoBenchmark: ParsableCommand {
     }
 
     /// Runs (unless `--score-only`) and scores one mode: per-frame seconds, PSNR, flicker.
-    func score(mode: String, clean: [Image]) throws -> Summary {
+    func score(mode: Mode, clean: [Image]) throws -> Summary {
         let out = "\(work)/out-\(mode)"
         let progress = "\(work)/progress-\(mode).jsonl"
         if !scoreOnly { try runPipeline(mode: mode, out: out, progress: progress) }
@@ -117,7 +137,7 @@ struct VideoBenchmark: ParsableCommand {
             return FileManager.default.fileExists(atPath: path) ? try ImageCodec.read(path: path) : nil
         }
         guard results.count == frames, seconds.count == frames else {
-            throw ValidationError("temporal \(mode): \(results.count) frames written and \(seconds.count) timed, of \(frames)")
+            throw ValidationError("mode \(mode.rawValue): \(results.count) frames written and \(seconds.count) timed, of \(frames)")
         }
         let psnrs = try zip(results, clean).map { try Quality.psnr($0, $1) }
         return Summary(seconds: seconds, psnrs: psnrs, psnr: psnrs.reduce(0, +) / Double(frames),
@@ -126,13 +146,13 @@ struct VideoBenchmark: ParsableCommand {
     }
 
     /// ffmpeg reads the noisy frames and pipes them to dip-pipe, whose output ffmpeg writes as frames.
-    func runPipeline(mode: String, out: String, progress: String) throws {
+    func runPipeline(mode: Mode, out: String, progress: String) throws {
         try? FileManager.default.removeItem(atPath: out)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let pipe = dipPipe ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("dip-pipe").path
         let command = "ffmpeg -v error -nostdin -framerate 25 -i '\(work)/noisy/%03d.png' -f image2pipe -c:v png - "
-            + "| '\(pipe)' --progress json --seed \(seed) --temporal \(mode) \(chain) 2> '\(progress)' "
+            + "| '\(pipe)' --progress json --seed \(seed) \(mode.switches) \(chain) 2> '\(progress)' "
             + "| ffmpeg -v error -nostdin -f image2pipe -c:v png -i - -y '\(out)/%03d.png'"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")

@@ -45,6 +45,9 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Warm starts in a stream: on (a filter starts each image from its fit of the previous one when the size is the same and no scene cut is seen) or off (every image from scratch).")
     var temporal: String = "on"
 
+    @Option(parsing: .unconditional, help: "Deflicker a stream: on (each output is pulled toward the previous one, moved by block motion, where the two agree) or off.")
+    var deflicker: String = "on"
+
     @Argument(parsing: .captureForPassthrough, help: "The filter chain, then optionally the input FILE.")
     var chain: [String] = []
 
@@ -56,9 +59,7 @@ struct RunCommand: ParsableCommand {
         guard let mode = ProgressMode(rawValue: progress) else {
             throw DipError.badParameter("--progress", "'\(progress)' is not one of text, json, none")
         }
-        guard ["on", "off"].contains(temporal) else {
-            throw DipError.badParameter("--temporal", "'\(temporal)' is not one of on, off")
-        }
+        _ = try streamMemory(stages: 0)   // a bad switch fails before any input is read
         guard (1...100).contains(quality) else {
             throw DipError.badParameter("--quality", "\(quality) is out of range 1...100")
         }
@@ -110,6 +111,13 @@ struct RunCommand: ParsableCommand {
             if printer.error(failure.description, status: failure.status) { Foundation.exit(failure.status) }
             throw error
         }
+    }
+
+    /// What a stream keeps from image to image (warm starts, deflicker); nil with both off.
+    private func streamMemory(stages: Int) throws -> ChainMemory? {
+        let warm = try ChainMemory.switchSetting(temporal, name: "--temporal")
+        let steady = try ChainMemory.switchSetting(deflicker, name: "--deflicker")
+        return warm || steady ? ChainMemory(stages: stages, warmStarts: warm, deflicker: steady) : nil
     }
 
     /// `batch`: each item of this shard run as a plain run with `--output` would, with its record;
@@ -190,7 +198,7 @@ struct RunCommand: ParsableCommand {
         let sourceName = input == "-" ? "stdin" : input
 
         var count = 0, written = 0
-        let frames = temporal == "on" ? ChainMemory(stages: pipeline.filters.count) : nil
+        let frames = try streamMemory(stages: pipeline.filters.count)
         do {
             while let image = try reader.next() {
                 count += 1

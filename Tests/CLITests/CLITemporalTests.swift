@@ -42,4 +42,24 @@ final class CLITemporalTests: XCTestCase {
         XCTAssertEqual(r.status, 2, r.stderr)
         XCTAssertTrue(r.stderr.contains("--temporal") && r.stderr.contains("'maybe'"), r.stderr)
     }
+
+    func testDeflickerTakesOnOrOff() throws {
+        let r = try CLI.dip(["--deflicker", "maybe", "copy"], stdin: Fixture.ppm())
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--deflicker") && r.stderr.contains("'maybe'"), r.stderr)
+    }
+
+    func testDeflickerChangesRestoredFramesOnlyAndOnlyInAStream() throws {
+        let frames = [Fixture.ppm(width: 32, height: 32), Fixture.ppm(width: 32, height: 32, phase: 1)]
+        let stream = frames.reduce(Data(), +)
+        let copied = try CLI.dip(["--quiet", "copy"], stdin: stream)
+        XCTAssertEqual(copied.stdout, stream, "an exact operation's stream is never deflickered")
+        let off = try CLI.dip(["--quiet", "--deflicker", "off", "deflicker"], stdin: stream)
+        XCTAssertEqual(off.stdout, stream, "--deflicker off: unchanged")
+        let on = try CLI.dip(["--quiet", "deflicker"], stdin: stream)
+        XCTAssertEqual(on.status, 0, on.stderr)
+        XCTAssertEqual(on.stdout.count, stream.count, "every frame comes out")
+        XCTAssertEqual(Data(on.stdout.prefix(frames[0].count)), frames[0], "the first frame has nothing to agree with")
+        XCTAssertNotEqual(on.stdout, stream, "the second is pulled toward the first")
+    }
 }

@@ -171,8 +171,10 @@ class Filter:
     """A filter chain in dip-pipe's syntax ("denoise --sigma 25 ! sr --scale 2").
 
     Consecutive `run` calls are a stream (video frames): a DIP stage whose image has the size of
-    the previous run's and is no scene cut starts from its previous fit (far fewer steps). Call
-    `reset()` between unrelated images, or set `temporal="off"` to fit every image from scratch.
+    the previous run's and is no scene cut starts from its previous fit (far fewer steps), and a
+    restoration's result is deflickered against the previous one's. Call `reset()` between
+    unrelated images, or set `temporal="off"` to fit every image from scratch and
+    `deflicker="off"` to leave results as they come.
     """
 
     def __init__(self, spec: str, **params):

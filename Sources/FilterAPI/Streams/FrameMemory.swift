@@ -22,6 +22,8 @@ public final class FrameMemory {
     public var state: AnyObject? { didSet { if state == nil { stateBytes = 0 } } }
     /// Bytes `state` holds (a fitted net's buffers): the later stages' memory budget leaves them out.
     public private(set) var stateBytes = 0
+    /// This stage's previous (deflickered) output, while the stream continues.
+    public private(set) var lastOutput: Image?
     /// Why the current image started fresh (set by `begin`); nil when it continues the last one.
     public private(set) var start: Start? = .first
     /// Consecutive images continued so far (0 on a fresh start).
@@ -50,6 +52,8 @@ public final class FrameMemory {
             next = .first
         }
         if next != nil { state = nil; warmImages = 0 } else { warmImages += 1 }
+        // .reset only says the filter kept no state: the stream itself goes on.
+        if next != nil && next != .reset { lastOutput = nil }
         start = next
         previous = signature
     }
@@ -60,9 +64,18 @@ public final class FrameMemory {
         stateBytes = max(0, bytes)
     }
 
+    /// `output` pulled toward this stage's previous output where the two agree (`Deflicker`); kept
+    /// as the previous output of the next image.
+    public func deflicker(_ output: Image) -> Image {
+        let result = lastOutput.map { Deflicker.blend(output, previous: $0) } ?? output
+        lastOutput = result
+        return result
+    }
+
     /// Forgets everything: the next image starts fresh.
     public func reset() {
         state = nil
+        lastOutput = nil
         previous = nil
         warmImages = 0
         start = .first
@@ -105,24 +118,52 @@ public final class FrameMemory {
     }
 }
 
-/// The `FrameMemory` of every stage of a chain, kept across the images of one stream.
+/// What a chain keeps across the images of one stream: each stage's `FrameMemory` (warm starts,
+/// `--temporal`; its previous output, `--deflicker`).
 public final class ChainMemory {
     public private(set) var stages: [FrameMemory]
+    /// Whether a stage's filter may start from its state on the previous image (`--temporal on`).
+    public let warmStarts: Bool
+    /// Whether a restoration stage's output is pulled toward its previous one (`--deflicker on`).
+    public let deflicker: Bool
 
-    public init(stages count: Int) { stages = (0..<count).map { _ in FrameMemory() } }
+    /// The value of a stream switch ("temporal", "deflicker"): "on" or "off", spaces around ignored.
+    public static func switchSetting(_ text: String, name: String) throws -> Bool {
+        switch ParameterText.trimmed(text) {
+        case "on": return true
+        case "off": return false
+        default: throw DipError.badParameter(name, "'\(text)' is not one of on, off")
+        }
+    }
 
-    /// Forgets every stage's state: the next image starts fresh.
+    public init(stages count: Int, warmStarts: Bool = true, deflicker: Bool = true) {
+        stages = (0..<count).map { _ in FrameMemory() }
+        self.warmStarts = warmStarts
+        self.deflicker = deflicker
+    }
+
+    /// Forgets every stage's state and output: the next image starts fresh.
     public func reset() { stages.forEach { $0.reset() } }
 
-    /// Prepares stage `index` for `image` and returns the context it runs with: its memory, and
-    /// `context`'s memory budget less what the other stages hold (their fitted nets stay allocated).
+    /// Prepares stage `index` for `image` and returns the context it runs with: with warm starts,
+    /// its memory, and `context`'s memory budget less what the other stages hold (their fitted nets
+    /// stay allocated).
     public func enter(stage index: Int, image: Image, context: FilterContext) -> FilterContext {
         var context = context
         guard index < stages.count else { return context }
+        // Scene cuts and size changes are tracked either way: the deflicker restarts at them too.
         stages[index].begin(image)
+        guard warmStarts else { return context }
         let held = stages.indices.reduce(0) { $1 == index ? $0 : $0 &+ stages[$1].stateBytes }
         context.maxMemory = max(0, context.maxMemory - held)
         context.memory = stages[index]
         return context
+    }
+
+    /// Stage `index`'s `output` (made by `filter`), deflickered when that is on and `filter` is a
+    /// restoration.
+    public func finish(stage index: Int, filter: ConfiguredFilter, output: Image) -> Image {
+        guard deflicker, filter.type.deflickered, index < stages.count else { return output }
+        return stages[index].deflicker(output)
     }
 }

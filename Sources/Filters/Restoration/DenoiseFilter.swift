@@ -7,6 +7,8 @@ import FilterAPI
 /// is returned before it learns the noise.
 public final class DenoiseFilter: Filter {
     public static let name = "denoise"
+    /// Measured with `dip-bench video` (README, "Video and other streams").
+    public static let deflickered = true
     public static let summary = "Denoising: Wiener filtering in DCT blocks after a pilot (hard thresholding or a zero-shot net), or Deep Image Prior"
     public static var details: String {
         """

@@ -505,13 +505,16 @@ static int note_total(void *user, int step, int total, float loss) {
 
 /* Consecutive same-size runs on one handle warm start (an eighth of the steps, a different
 ** result from a fresh fit); dip_filter_reset, a size change, a dip_filter_set and "temporal off"
-** start fresh. */
+** start fresh ("deflicker off" too, so that results compare bit for bit). */
 static void test_warm_start(void) {
     dip_filter *f = NULL, *g = NULL;
     const char *spec = "denoise --preset paper --iters 8 --sigma 25";
     int rc = dip_filter_new(spec, &f);
     CHECK(rc == DIP_OK && dip_filter_new(spec, &g) == DIP_OK, "new \"%s\" twice", spec);
-    CHECK(dip_filter_set(g, "temporal", "off") == DIP_OK, "set temporal off");
+    CHECK(dip_filter_set(g, "temporal", "off") == DIP_OK && dip_filter_set(g, "deflicker", "off") == DIP_OK,
+          "set temporal and deflicker off");
+    CHECK(dip_filter_set(g, "deflicker", "maybe") == DIP_BADPARAM && contains(dip_filter_errmsg(g), "deflicker"),
+          "deflicker takes on or off: \"%s\"", dip_filter_errmsg(g));
     CHECK(dip_filter_set(g, "temporal", "sometimes") == DIP_BADPARAM && contains(dip_filter_errmsg(g), "temporal"),
           "temporal takes on or off: \"%s\"", dip_filter_errmsg(g));
     CHECK(dip_filter_reset(NULL) == DIP_MISUSE, "dip_filter_reset(NULL) is DIP_MISUSE");
