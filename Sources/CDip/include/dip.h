@@ -127,7 +127,8 @@ int dip_filter_new(const char *spec, dip_filter **out);
 ** 80% of the process's limit, the least of physical memory, RLIMIT_AS and the cgroup's
 ** memory.max; above that limit it is DIP_BADPARAM): a larger plan fails the run with DIP_NOMEM
 ** before the net is allocated; "temporal" ("on", the default, or "off") whether consecutive runs
-** warm start (see dip_filter_run). On failure the filter is unchanged; on success the next run
+** warm start, "deflicker" ("on", the default, or "off") whether a restoration's output is pulled
+** toward the previous run's where they agree (see dip_filter_run). On failure the filter is unchanged; on success the next run
 ** starts fresh. */
 int dip_filter_set(dip_filter *f, const char *param, const char *value);
 
@@ -149,10 +150,12 @@ int dip_filter_output_size(const dip_filter *f, int width, int height, int *out_
 ** before anything is written).
 ** Consecutive runs on one handle are a stream (video frames): when an image has the size and
 ** channels of the previous run's and is no scene cut (a large change of its 8x8 block means),
-** each stage starts from its state after the previous run (a fitted net: far fewer steps, and
-** less flicker); otherwise, and after dip_filter_reset or dip_filter_set, it starts fresh. The
-** same images in the same order with the same settings give the same outputs, bit for bit.
-** Set "temporal" to "off" to run every image from scratch. */
+** each stage starts from its state after the previous run (a fitted net: far fewer steps), and a
+** restoration stage's output is deflickered: pulled toward its previous output, moved by block
+** motion, where the two agree; otherwise, and after dip_filter_reset or dip_filter_set, it starts
+** fresh. The same images in the same order with the same settings give the same outputs, bit
+** for bit. Set "temporal" to "off" to run every image from scratch, "deflicker" to "off" to leave
+** outputs as they come. */
 int dip_filter_run(dip_filter *f, const dip_image *inputs, int n_inputs, dip_image *output,
                    dip_progress_fn progress, void *user);
 
