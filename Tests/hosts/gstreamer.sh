@@ -11,6 +11,9 @@ gstreamer_checks() {
     fi
     pass "GStreamer: build examples/gstreamer against pkg-config dip"
     local launch=(env GST_PLUGIN_PATH="$G" GST_REGISTRY="$G/registry.bin" gst-launch-1.0 -q)
+    env GST_PLUGIN_PATH="$G" GST_REGISTRY="$G/registry.bin" gst-inspect-1.0 dipfilter > "$G/inspect.txt" 2>&1 || true
+    check "GStreamer: dipfilter declares the temporal and deflicker properties" \
+        bash -c "grep -q '^ *temporal ' '$G/inspect.txt' && grep -q '^ *deflicker ' '$G/inspect.txt'"
     # A chain that changes the size: every buffer comes out, at the spec's output size.
     mkdir -p "$G/sr" "$G/grey" "$G/rgbx" "$G/copy" "$G/plain"
     "${launch[@]}" videotestsrc num-buffers=5 ! video/x-raw,format=RGB,width=64,height=48 \

@@ -7,7 +7,8 @@
 ** gives one buffer out; a failing frame posts an element error with libdip's message.
 ** Properties: spec (the chain, in dip-pipe's syntax), seed (0..; as dip-pipe --seed), temporal
 ** (default true: each frame warm starts from the fit of the one before, as dip-pipe --temporal on;
-** a new stream, a seek (flush) or a size change starts fresh).
+** a new stream, a seek (flush) or a size change starts fresh), deflicker (default true: a
+** restoration's frame is pulled toward the previous one where they agree, as dip-pipe --deflicker on).
 */
 #include <dip.h>
 #include <gst/gst.h>
@@ -22,6 +23,7 @@ typedef struct {
     gchar *spec;
     guint64 seed;
     gboolean temporal;
+    gboolean deflicker;
     dip_filter *filter;          /* built from spec when it is set */
     GstVideoInfo in, out;
     guint8 *packed_in, *packed_out;   /* RGBx frames repacked as RGB for libdip */
@@ -31,7 +33,7 @@ typedef struct { GstBaseTransformClass parent_class; } GstDipClass;
 
 G_DEFINE_TYPE(GstDip, gst_dip, GST_TYPE_BASE_TRANSFORM)
 
-enum { PROP_0, PROP_SPEC, PROP_SEED, PROP_TEMPORAL };
+enum { PROP_0, PROP_SPEC, PROP_SEED, PROP_TEMPORAL, PROP_DEFLICKER };
 
 /* (Re)builds the handle from the spec and seed; FALSE with an element error on failure. */
 static gboolean rebuild(GstDip *self) {
@@ -44,6 +46,7 @@ static gboolean rebuild(GstDip *self) {
         rc = dip_filter_set(f, "seed", seed);
     }
     if (rc == DIP_OK) rc = dip_filter_set(f, "temporal", self->temporal ? "on" : "off");
+    if (rc == DIP_OK) rc = dip_filter_set(f, "deflicker", self->deflicker ? "on" : "off");
     if (rc != DIP_OK) {
         GST_ELEMENT_ERROR(self, LIBRARY, SETTINGS, ("dip: %s", f ? dip_filter_errmsg(f) : "out of memory"), (NULL));
         dip_filter_free(f);
@@ -65,6 +68,7 @@ static void set_property(GObject *object, guint id, const GValue *value, GParamS
     case PROP_SPEC: g_free(self->spec); self->spec = g_value_dup_string(value); break;
     case PROP_SEED: self->seed = g_value_get_uint64(value); break;
     case PROP_TEMPORAL: self->temporal = g_value_get_boolean(value); break;
+    case PROP_DEFLICKER: self->deflicker = g_value_get_boolean(value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec); return;
     }
     rebuild(self);
@@ -77,6 +81,7 @@ static void get_property(GObject *object, guint id, GValue *value, GParamSpec *p
     case PROP_SPEC: g_value_set_string(value, self->spec); break;
     case PROP_SEED: g_value_set_uint64(value, self->seed); break;
     case PROP_TEMPORAL: g_value_set_boolean(value, self->temporal); break;
+    case PROP_DEFLICKER: g_value_set_boolean(value, self->deflicker); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
     }
 }
@@ -195,6 +200,9 @@ static void gst_dip_class_init(GstDipClass *klass) {
     g_object_class_install_property(gobject, PROP_TEMPORAL, g_param_spec_boolean("temporal", "Temporal",
         "Warm start each frame from the fit of the one before (as dip-pipe --temporal on)", TRUE,
         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+    g_object_class_install_property(gobject, PROP_DEFLICKER, g_param_spec_boolean("deflicker", "Deflicker",
+        "Pull a restored frame toward the previous one where they agree (as dip-pipe --deflicker on)", TRUE,
+        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
     gst_element_class_set_static_metadata(element, "dip filter", "Filter/Effect/Video",
         "Deep Image Prior restoration (libdip) on every frame", "dip developers");
     gst_element_class_add_pad_template(element, gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, gst_caps_from_string(CAPS)));
@@ -209,6 +217,7 @@ static void gst_dip_class_init(GstDipClass *klass) {
 static void gst_dip_init(GstDip *self) {
     self->spec = g_strdup("copy");
     self->temporal = TRUE;
+    self->deflicker = TRUE;
     rebuild(self);
 }
 
