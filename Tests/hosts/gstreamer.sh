@@ -46,9 +46,12 @@ gstreamer_checks() {
         ! pngenc ! multifilesink location="$G/plain/%02d.png" > "$G/plain.log" 2>&1
     check "GStreamer: dipfilter spec=copy leaves every frame exactly as it was" \
         bash -c "cmp -s '$G/copy/02.png' '$G/plain/02.png' && cmp -s '$G/copy/00.png' '$G/plain/00.png'"
-    if "${launch[@]}" videotestsrc num-buffers=2 ! video/x-raw,format=RGB,width=40,height=30 \
-           ! dipfilter spec=denoize ! fakesink > "$G/bad.log" 2>&1; then
-        fail "GStreamer: a bad spec fails the pipeline"
+    # timeout: a pipeline that hangs on the error instead of failing is a failure too (exit 124).
+    local rc=0
+    timeout 120 "${launch[@]}" videotestsrc num-buffers=2 ! video/x-raw,format=RGB,width=40,height=30 \
+        ! dipfilter spec=denoize ! fakesink > "$G/bad.log" 2>&1 || rc=$?
+    if [ "$rc" = 0 ] || [ "$rc" = 124 ]; then
+        fail "GStreamer: a bad spec fails the pipeline, and promptly (exit $rc)"
     else
         check "GStreamer: a bad spec fails the pipeline with libdip's message" grep -q "denoize: unknown filter" "$G/bad.log"
     fi

@@ -110,6 +110,14 @@ static GstCaps *transform_caps(GstBaseTransform *base, GstPadDirection direction
     return out;
 }
 
+/* A bad spec fails the state change here, in the application's thread, before any buffer flows:
+** left to caps negotiation, the error was posted from the streaming thread again at each retry,
+** and once in a while gst-launch hung shutting the pipeline down. */
+static gboolean start(GstBaseTransform *base) {
+    GstDip *self = (GstDip *)base;
+    return self->filter != NULL || rebuild(self);
+}
+
 static gboolean set_caps(GstBaseTransform *base, GstCaps *incaps, GstCaps *outcaps) {
     GstDip *self = (GstDip *)base;
     if (!gst_video_info_from_caps(&self->in, incaps) || !gst_video_info_from_caps(&self->out, outcaps)) return FALSE;
@@ -208,6 +216,7 @@ static void gst_dip_class_init(GstDipClass *klass) {
     gst_element_class_add_pad_template(element, gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, gst_caps_from_string(CAPS)));
     gst_element_class_add_pad_template(element, gst_pad_template_new("src", GST_PAD_SRC, GST_PAD_ALWAYS, gst_caps_from_string(CAPS)));
     transform_class->transform_caps = transform_caps;
+    transform_class->start = start;
     transform_class->set_caps = set_caps;
     transform_class->transform = transform;
     transform_class->sink_event = sink_event;
