@@ -82,7 +82,7 @@ if make install PREFIX="$P" > "$WORK/install.log" 2>&1; then
         [ "$(completes dip-pipe deno)" = denoise ] && [ "$(completes dip-pipe denoise --sig)" = --sigma ] &&
         [ "$(completes dip-pipe sr --preset '')" = 'fast paper' ] && [ "$(completes dip-pipe --qui)" = --quiet ] &&
         [ "$(completes dip-pipe copy ! s)" = sr ] && [ "$(completes dip-pipe --max-m)" = --max-memory ] &&
-        [ "$(completes dip-pipe --max-memory 1G de)" = 'denoise deblock' ]
+        [ "$(completes dip-pipe --max-memory 1G de)" = 'denoise deblock deflicker' ]
     }
     check "bash completion: filters, parameters, preset words, global options" completion_answers
     if command -v zsh > /dev/null; then
