@@ -21,7 +21,6 @@ final class FilterHandle {
     /// Each stage's memory of the previous `dip_filter_run` and its output (warm starts, deflicker);
     /// nil with "temporal" and "deflicker" both off.
     private(set) var frames: ChainMemory?
-    private var warmStarts = true, deflicker = true
     private var message: UnsafeMutablePointer<CChar>?
 
     /// Why `dip_filter_new` failed, for a handle that holds only that failure.
@@ -130,9 +129,9 @@ final class FilterHandle {
         }
         if name == "temporal" || name == "deflicker", stages.count == chain.filters.count {
             let on = try ChainMemory.switchSetting(value, name: name)
-            if name == "temporal" { warmStarts = on } else { deflicker = on }
-            frames = warmStarts || deflicker
-                ? ChainMemory(stages: chain.filters.count, warmStarts: warmStarts, deflicker: deflicker) : nil
+            let warm = name == "temporal" ? on : frames?.warmStarts ?? false
+            let steady = name == "deflicker" ? on : frames?.deflicker ?? false
+            frames = warm || steady ? ChainMemory(stages: chain.filters.count, warmStarts: warm, deflicker: steady) : nil
             return
         }
         let names = stages.map { chain.filters[$0].name }.joined(separator: ", ")

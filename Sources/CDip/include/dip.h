@@ -128,8 +128,8 @@ int dip_filter_new(const char *spec, dip_filter **out);
 ** memory.max; above that limit it is DIP_BADPARAM): a larger plan fails the run with DIP_NOMEM
 ** before the net is allocated; "temporal" ("on", the default, or "off") whether consecutive runs
 ** warm start, "deflicker" ("on", the default, or "off") whether a restoration's output is pulled
-** toward the previous run's where they agree (see dip_filter_run). On failure the filter is unchanged; on success the next run
-** starts fresh. */
+** toward the previous run's where they agree (see dip_filter_run). On failure the filter is
+** unchanged; on success the next run starts fresh. */
 int dip_filter_set(dip_filter *f, const char *param, const char *value);
 
 /* The number of images dip_filter_run needs: 1, plus one for each extra image the chain's

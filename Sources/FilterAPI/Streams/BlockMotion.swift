@@ -6,8 +6,7 @@
 /// of squared differences scaled by (1 + `lengthPenalty`·|offset|₁) — in a flat block every offset
 /// matches about as well, and the penalty then keeps the vector short. A parabola through the
 /// best offset's neighbours gives the sub-pixel part (video pans by fractions of a pixel). The
-/// previous frame is then resampled at each pixel plus its block's vector with the Keys cubic
-/// (a = −0.5), which keeps more detail than bilinear at half-pixel shifts.
+/// previous frame is then resampled at each pixel plus its block's vector with `KeysCubic`, which keeps more detail than bilinear at half-pixel shifts.
 struct BlockMotion {
     static let block = 16
     static let searchRadius = 3
@@ -86,14 +85,9 @@ struct BlockMotion {
         return out
     }
 
-    /// Keys cubic (a = −0.5) weights of the samples at −1, 0, 1, 2 for a point `t` ∈ [0, 1) past 0.
+    /// Keys cubic (`KeysCubic`) weights of the samples at −1, 0, 1, 2 for a point `t` ∈ [0, 1) past 0.
     static func keys(_ t: Float, into w: inout [Float]) {
-        func k(_ x: Float) -> Float {
-            let x = abs(x)
-            if x <= 1 { return (1.5 * x - 2.5) * x * x + 1 }
-            if x < 2 { return ((-0.5 * x + 2.5) * x - 4) * x + 2 }
-            return 0
-        }
-        w[0] = k(t + 1); w[1] = k(t); w[2] = k(1 - t); w[3] = k(2 - t)
+        w[0] = KeysCubic.weight(t + 1); w[1] = KeysCubic.weight(t)
+        w[2] = KeysCubic.weight(1 - t); w[3] = KeysCubic.weight(2 - t)
     }
 }

@@ -9,7 +9,8 @@
 /// to zero, so nothing is ghosted. The difference is taken over a (2·`radius`+1)² neighbourhood,
 /// mean over colour channels, so single pixels neither open nor close the gate. Alpha is the
 /// current frame's. The numbers were chosen on one clip (fast denoise of a noisy pan across
-/// library.png) and checked on others (README, "Video and other streams").
+/// library.png) and then applied unchanged to the DIP fits of the same clip (README, "Video and
+/// other streams").
 public enum Deflicker {
     /// The largest pull toward the previous output (where the two agree exactly): with the
     /// recursion, about the last three frames are averaged.

@@ -20,10 +20,7 @@ enum ResampleKernel: String, ParameterChoice {
         let t = abs(x)
         switch self {
         case .bicubic:
-            let a = -0.5
-            if t < 1 { return ((a + 2) * t - (a + 3)) * t * t + 1 }
-            if t < 2 { return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a }
-            return 0
+            return KeysCubic.weight(t)
         case .lanczos3:
             if t < 1e-12 { return 1 }
             if t >= 3 { return 0 }
