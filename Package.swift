@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "CJPEGCodec", dependencies: ["CJPEG"], path: "Sources/CJPEGCodec"),
         // OpenBLAS is loaded with dlopen so that its kernel choice (OPENBLAS_CORETYPE) can be made
         // before its constructor runs; see Sources/COpenBLAS/blas_loader.c.
-        .target(name: "COpenBLAS", path: "Sources/COpenBLAS",
+        .target(name: "COpenBLAS", dependencies: ["CParallel"], path: "Sources/COpenBLAS",
                 linkerSettings: [.linkedLibrary("dl")]),
         // The engine's fork-join pool for its non-GEMM loops (no allocation per call); see
         // Sources/CParallel/include/dip_parallel.h.

@@ -25,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include "dip_blas.h"
+#include "dip_parallel.h"
 #include <dlfcn.h>
 #include <pthread.h>
 #include <signal.h>
@@ -67,22 +68,6 @@ static int names_avx512_core(const char *core) {
     for (size_t i = 0; i < sizeof avx512_cores / sizeof avx512_cores[0]; i++)
         if (strcasecmp(core, avx512_cores[i]) == 0) return 1;
     return 0;
-}
-
-/* OpenBLAS starts its worker threads when it loads and when its thread count grows; they inherit
- * the signal mask of the thread that starts them. With every signal blocked there, a signal sent
- * to the process (Ctrl-C in a host such as Python) goes to one of the host's own threads, whose
- * handler runs at once, instead of to a busy or descheduled worker. Faults (SIGSEGV, ...) are
- * left unblocked: they go to the thread that faults whatever the mask, and blocked they kill. */
-static void dip_blockable_signals(sigset_t *set) {
-    sigfillset(set);
-    int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS};
-    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) sigdelset(set, faults[i]);
-}
-static void block_signals(sigset_t *old) {
-    sigset_t all;
-    dip_blockable_signals(&all);
-    pthread_sigmask(SIG_BLOCK, &all, old);
 }
 
 static int bind_symbols(void *handle) {
@@ -137,8 +122,10 @@ static void do_load(void) {
 #endif
     void *handle = NULL;
     const char *why = "not found";
+    /* OpenBLAS starts its worker threads when it loads and when its thread count grows (below);
+     * they inherit this thread's signal mask, so both happen with the host's signals blocked. */
     sigset_t old;
-    block_signals(&old);
+    dip_block_host_signals(&old);
     for (size_t i = 0; i < sizeof names / sizeof names[0] && handle == NULL; i++) {
         handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
         if (handle == NULL) {
@@ -185,7 +172,7 @@ int dip_blas_forced_skylakex(void) { return forced_skylakex; }
 void dip_blas_set_threads(int n) {
     if (load_status == 0 && p_set_threads != NULL) {
         sigset_t old;
-        block_signals(&old);
+        dip_block_host_signals(&old);
         p_set_threads(n);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
     }

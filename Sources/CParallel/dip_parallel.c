@@ -142,13 +142,8 @@ static void start_pool(void) {
     atomic_init(&next_chunk, 0);
     atomic_init(&active_workers, 0);
     int started = 1;
-    /* Workers start with every signal blocked (they inherit this thread's mask), so a signal sent
-     * to the process (Ctrl-C in a host such as Python) is handled by one of the host's threads. */
-    sigset_t all, old;
-    sigfillset(&all);
-    int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS};   /* delivered to the faulting thread */
-    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) sigdelset(&all, faults[i]);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
+    sigset_t old;
+    dip_block_host_signals(&old);   /* the workers inherit it */
     for (long i = 1; i < n; i++) {
         pthread_t t;
         pthread_attr_t attr;
@@ -159,6 +154,14 @@ static void start_pool(void) {
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     pool_threads = started;
+}
+
+void dip_block_host_signals(sigset_t *old) {
+    sigset_t all;
+    sigfillset(&all);
+    int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS};
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) sigdelset(&all, faults[i]);
+    pthread_sigmask(SIG_BLOCK, &all, old);
 }
 
 int dip_parallel_threads(void) {
