@@ -135,7 +135,10 @@ struct VideoBenchmark: ParsableCommand {
         let out = "\(work)/out-\(mode)"
         let progress = "\(work)/progress-\(mode).jsonl"
         if !scoreOnly { try runPipeline(mode: mode, out: out, progress: progress) }
-        let seconds = try String(contentsOfFile: progress, encoding: .utf8).split(separator: "\n")
+        // Outputs made by hand (say, a run's frames piped through `dip-pipe deflicker`) have no timing.
+        let log = scoreOnly && !FileManager.default.fileExists(atPath: progress)
+            ? "" : try String(contentsOfFile: progress, encoding: .utf8)
+        let seconds = log.split(separator: "\n")
             .filter { $0.contains("\"event\":\"done\"") }.prefix(frames)
             .compactMap { line -> Double? in
                 guard let r = line.range(of: "\"elapsed\":") else { return nil }
