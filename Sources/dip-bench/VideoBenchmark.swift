@@ -89,7 +89,9 @@ struct VideoBenchmark: ParsableCommand {
             print(String(format: "%@ (%@): %@, mean PSNR %@ dB, flicker %+.2f, error flicker %.2f, frames out %d/%d",
                          mode.rawValue, mode.switches, timing, Quality.format(psnr: s.psnr), s.flicker, s.errorFlicker,
                          s.framesOut, frames))
-            print("  per-frame s: " + s.seconds.map { String(format: "%.2f", $0) }.joined(separator: " "))
+            // Timed in part, the times are the log's in its order: which frames they belong to, the log's maker knows.
+            print((s.seconds.count == frames ? "  per-frame s: " : "  logged s: ")
+                  + s.seconds.map { String(format: "%.2f", $0) }.joined(separator: " "))
             print("  per-frame dB: " + s.psnrs.map { String(format: "%.2f", $0) }.joined(separator: " "))
         }
         guard let off = results[.off] else { return }
